@@ -1,0 +1,23 @@
+import type { D1Registry } from '../d1/registry.ts';
+import type { KvStore } from '../kv/store.ts';
+import type { Runtime } from '../serve/runtime.ts';
+import type { BlobStore } from '../store/blobs.ts';
+import type { StateStore } from '../store/state.ts';
+
+/** What every route handler can reach. */
+export interface Services {
+  accountId: string;
+  token: string | undefined;
+  dataDir: string;
+  /** Public base of the API, e.g. http://127.0.0.1:8787 (known once listening). */
+  origin: () => string;
+  port: () => number;
+  state: StateStore;
+  d1: D1Registry;
+  kv: KvStore;
+  blobs: BlobStore;
+  runtime: Runtime;
+  jwtSecret: Uint8Array;
+  maxUploadBytes: number;
+  unknownRoutes: Array<{ method: string; path: string }>;
+}

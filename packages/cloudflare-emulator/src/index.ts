@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { apiApp } from './api/app.ts';
+import type { Services } from './api/context.ts';
+import { D1Registry } from './d1/registry.ts';
+import { DEFAULT_ACCOUNT_ID } from './ids.ts';
+import { KvStore } from './kv/store.ts';
+import { createRuntime } from './serve/miniflare-runtime.ts';
+import { BlobStore } from './store/blobs.ts';
+import { StateStore } from './store/state.ts';
+
+export { DEFAULT_ACCOUNT_ID } from './ids.ts';
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. Default 8787. */
+  port?: number;
+  /** Where state persists. Default `.cloudflare-local` in the working directory. */
+  dataDir?: string;
+  /** The one account served. Default DEFAULT_ACCOUNT_ID. */
+  accountId?: string;
+  /** When set, only this Bearer token is accepted; otherwise any well-formed token is. */
+  token?: string;
+  /** Largest request body accepted, in bytes (413 above it). Default 100 MiB. */
+  maxUploadBytes?: number;
+}
+
+export interface RunningEmulator {
+  /** API base, ending in /client/v4. */
+  url: string;
+  port: number;
+  accountId: string;
+  dataDir: string;
+  /** Every request that matched no route, in order. */
+  unknownRoutes: Array<{ method: string; path: string }>;
+  stop(): Promise<void>;
+}
+
+/** A secret per data dir, so upload JWTs stay valid across restarts. */
+function jwtSecret(dataDir: string): Uint8Array {
+  const file = join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'));
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const dataDir = resolve(options.dataDir ?? '.cloudflare-local');
+  mkdirSync(dataDir, { recursive: true });
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  if (!/^[0-9a-f]{32}$/.test(accountId))
+    throw new Error(`--account-id must be 32 lower-case hex characters, got "${accountId}"`);
+  const state = new StateStore(dataDir);
+  let port = 0;
+  const services: Services = {
+    accountId,
+    token: options.token,
+    dataDir,
+    origin: () => `http://127.0.0.1:${port}`,
+    port: () => port,
+    state,
+    d1: new D1Registry(state, dataDir),
+    kv: new KvStore(state, dataDir),
+    blobs: new BlobStore(dataDir),
+    runtime: undefined as never,
+    jwtSecret: jwtSecret(dataDir),
+    maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
+    unknownRoutes: [],
+  };
+  services.runtime = createRuntime(services);
+  const api = getRequestListener(apiApp(services).fetch);
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    services.runtime
+      .handle(req, res)
+      .then((served) => {
+        if (!served) return api(req, res);
+      })
+      .catch((err: unknown) => {
+        console.error('[emulator] serving failed:', err);
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`Emulator failed to serve this request: ${(err as Error).message}`);
+      });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8787, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  let stopped = false;
+  return {
+    url: `http://127.0.0.1:${port}/client/v4`,
+    port,
+    accountId,
+    dataDir,
+    unknownRoutes: services.unknownRoutes,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await services.runtime.dispose();
+      services.d1.closeAll();
+      services.kv.close();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export interface KvNamespaceMeta {
+  id: string;
+  title: string;
+}
