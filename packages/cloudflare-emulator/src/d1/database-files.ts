@@ -94,22 +94,32 @@ export class D1File {
     }
   }
 
-  /** Run one or more statements; params bind to a single statement (or to each one that takes parameters). */
+  /** Run one or more statements joined by semicolons; params bind to a single statement. */
   execute(sql: string, params: unknown[] = []): StatementResult[] {
     const statements = splitSql(sql);
-    if (statements.length === 0)
-      throw new CfError(400, 7500, 'No SQL statements found in "sql": send at least one statement.');
+    if (statements.length === 0) throw new CfError(400, 7500, 'No SQL statements found in "sql": send at least one statement.');
     if (statements.length > 1 && params.length > 0) {
-      throw new CfError(
-        400,
-        7500,
-        `"params" bind to a single statement, but "sql" holds ${statements.length}: send one statement per query when using params.`,
-      );
+      throw new CfError(400, 7500, `"params" bind to a single statement, but "sql" holds ${statements.length}: send one statement per query when using params.`);
     }
+    return this.batch(statements.map((text) => ({ sql: text, params })));
+  }
+
+  /**
+   * Run statements in order, atomically (like D1's batch): if one fails, none applies. SQL that manages its own
+   * transaction (BEGIN/COMMIT/SAVEPOINT) runs as written instead.
+   */
+  batch(statements: Array<{ sql: string; params: unknown[] }>): StatementResult[] {
     const before = this.changeMarker();
+    const ownTransaction = statements.some((st) => /^\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(st.sql));
+    const wrap = !ownTransaction && !this.db.isTransaction;
     const results: StatementResult[] = [];
     try {
-      for (const text of statements) results.push(this.runOne(text, params));
+      if (wrap) this.db.exec('BEGIN');
+      for (const st of statements) results.push(this.runOne(st.sql, st.params));
+      if (wrap) this.db.exec('COMMIT');
+    } catch (e) {
+      if (wrap && this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw e;
     } finally {
       if (this.changeMarker() !== before) this.recordWrite();
     }
@@ -235,6 +245,9 @@ function toSqlite(v: unknown): SQLInputValue {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint') return v;
   if (Array.isArray(v)) return Uint8Array.from(v as number[]);
+  if (typeof v === 'object' && Array.isArray((v as { $bytes?: unknown }).$bytes)) {
+    return Uint8Array.from((v as { $bytes: number[] }).$bytes);
+  }
   if (v instanceof Uint8Array) return v;
   return JSON.stringify(v);
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Builds one SvelteKit app and uploads its output to its Pages project with wrangler. Run by the app's
+// `local.Command` (infra/components/pages-deployment.ts) from the repository root; prints the deployment as one JSON
+// line on stdout, which the component turns into outputs. Everything else goes to stderr.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const required = ['PACKAGE_DIR', 'PROJECT_NAME', 'BRANCH', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_API_TOKEN'];
+const missing = required.filter((name) => !process.env[name]);
+if (missing.length > 0)
+  fail(`missing environment: ${missing.join(', ')} (set by the Pulumi program; run through pulumi up)`);
+
+const root = process.cwd();
+if (!existsSync(join(root, 'Pulumi.yaml'))) fail(`must run from the repository root (no Pulumi.yaml in ${root})`);
+const packageDir = resolve(root, process.env.PACKAGE_DIR);
+const outputDir = join(packageDir, '.svelte-kit', 'cloudflare');
+const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
+
+step(`building ${process.env.PACKAGE_DIR}`);
+run('pnpm', ['run', 'build'], { cwd: packageDir });
+if (!existsSync(outputDir))
+  fail(`the build finished but ${outputDir} does not exist: is the app using @sveltejs/adapter-cloudflare?`);
+
+// Pulumi owns the project's bindings. wrangler sends a Pages wrangler config found in its working directory along
+// with the deployment, which would replace them, so it runs in an empty folder and gets the output dir by path.
+const workDir = mkdtempSync(join(tmpdir(), 'pages-deploy-'));
+const outputFile = join(workDir, 'wrangler-output.ndjson');
+try {
+  const args = [
+    'pages',
+    'deploy',
+    outputDir,
+    '--project-name',
+    process.env.PROJECT_NAME,
+    '--branch',
+    process.env.BRANCH,
+  ];
+  args.push(...commitArgs(packageDir));
+  step(`uploading to ${process.env.PROJECT_NAME} (branch ${process.env.BRANCH})`);
+  run(wrangler, args, {
+    cwd: workDir,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_OUTPUT_FILE_PATH: outputFile, CI: 'true' },
+  });
+  const deployment = readDeployment(outputFile);
+  process.stdout.write(`${JSON.stringify(deployment)}\n`);
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+/** wrangler's structured output: one JSON object per line; the upload writes a `pages-deploy-detailed` entry. */
+function readDeployment(file) {
+  if (!existsSync(file)) fail('wrangler wrote no structured output; cannot tell which deployment was made');
+  const entries = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  const detailed = entries.find((e) => e.type === 'pages-deploy-detailed');
+  if (!detailed) fail(`wrangler's output has no pages-deploy-detailed entry: ${JSON.stringify(entries)}`);
+  return { deploymentId: detailed.deployment_id, url: detailed.url, alias: detailed.alias ?? null };
+}
+
+/** Attach the git commit, so the Cloudflare dashboard shows which revision each deployment came from. */
+function commitArgs(dir) {
+  try {
+    const git = (...a) =>
+      execFileSync('git', a, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const hash = git('rev-parse', 'HEAD');
+    const message = git('log', '-1', '--format=%s');
+    const dirty = git('status', '--porcelain', '--', '.') !== '';
+    return ['--commit-hash', hash, '--commit-message', message, `--commit-dirty=${dirty}`];
+  } catch {
+    return ['--commit-dirty=true'];
+  }
+}
+
+function run(command, args, options) {
+  const result = spawnSync(command, args, { stdio: ['ignore', 2, 2], ...options });
+  if (result.error) fail(`could not start ${command}: ${result.error.message}`);
+  if (result.status !== 0) fail(`${command} ${args.slice(0, 2).join(' ')} exited with ${result.status}`);
+}
+
+function step(message) {
+  process.stderr.write(`[build-and-upload] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`[build-and-upload] error: ${message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,90 @@
+import * as command from '@pulumi/command';
+import * as pulumi from '@pulumi/pulumi';
+
+export interface PagesDeploymentArgs {
+  /**
+   * The package folder, relative to the repository root.
+   * @example 'packages/space'
+   */
+  packageDir: string;
+  /** Pages project to upload to. */
+  projectName: pulumi.Input<string>;
+  /** Branch of the deployment; the project's production branch makes it the production deployment. */
+  branch: string;
+  /**
+   * Hash of the package's build inputs. The build and upload run when this changes and only then: a `pulumi up`
+   * with unchanged sources builds nothing.
+   */
+  sourceHash: string;
+  accountId: string;
+  /** Passed to wrangler as a secret environment value. */
+  apiToken: pulumi.Input<string>;
+  /** API base URL for wrangler (`CLOUDFLARE_API_BASE_URL`); unset for Cloudflare itself. */
+  apiBaseUrl?: string;
+}
+
+/** The deployment wrangler reported. */
+export interface PagesDeploymentResult {
+  deploymentId: string;
+  url: string;
+  alias: string | null;
+}
+
+/**
+ * Builds a SvelteKit app and uploads `.svelte-kit/cloudflare` with `wrangler pages deploy`, as a `local.Command`
+ * (there is no Pages deployment resource in any provider). Schema before code: give it `dependsOn` on the package's
+ * migrations.
+ */
+export class PagesDeployment extends pulumi.ComponentResource {
+  /** URL of this deployment (unique per deployment). */
+  readonly url: pulumi.Output<string>;
+  readonly deploymentId: pulumi.Output<string>;
+  /** The underlying command, for callers that need its raw outputs. */
+  readonly command: command.local.Command;
+
+  constructor(name: string, args: PagesDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('create-something:index:PagesDeployment', name, {}, opts);
+    const environment: Record<string, pulumi.Input<string>> = {
+      PACKAGE_DIR: args.packageDir,
+      PROJECT_NAME: args.projectName,
+      BRANCH: args.branch,
+      CLOUDFLARE_ACCOUNT_ID: args.accountId,
+      CLOUDFLARE_API_TOKEN: pulumi.secret(args.apiToken),
+      WRANGLER_SEND_METRICS: 'false',
+    };
+    if (args.apiBaseUrl) environment.CLOUDFLARE_API_BASE_URL = args.apiBaseUrl;
+
+    this.command = new command.local.Command(
+      `${name}-upload`,
+      {
+        // Relative on purpose: the program runs from the repository root, and an absolute path would differ per
+        // machine and so redeploy everything when the state is used elsewhere.
+        create: 'node infra/commands/build-and-upload.mjs',
+        environment,
+        triggers: [args.sourceHash],
+        logging: 'stderr',
+      },
+      // A component's dependsOn does not reach its children's registrations: pass it on, so the upload waits for
+      // what the caller said it needs (the package's migrations).
+      { parent: this, ...(opts?.dependsOn ? { dependsOn: opts.dependsOn } : {}) },
+    );
+    const result = this.command.stdout.apply(parseDeployment);
+    this.url = result.url;
+    this.deploymentId = result.deploymentId;
+    this.registerOutputs({ url: this.url, deploymentId: this.deploymentId });
+  }
+}
+
+/** The script's last stdout line is the deployment as JSON; during preview stdout is unknown and this never runs. */
+export function parseDeployment(stdout: string): PagesDeploymentResult {
+  const lastLine = stdout.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(lastLine) as PagesDeploymentResult;
+    if (typeof parsed.url === 'string') return parsed;
+  } catch {
+    // fall through to the error below
+  }
+  throw new Error(
+    `build-and-upload printed no deployment JSON as its last line; it printed: ${lastLine.slice(0, 200)}`,
+  );
+}

@@ -1,0 +1,122 @@
+import * as cloudflare from '@pulumi/cloudflare';
+import * as pulumi from '@pulumi/pulumi';
+import type { AppPlan } from '../plan/types';
+import { D1Migrations } from '../providers/d1-migrations';
+import { PagesDeployment } from './pages-deployment';
+
+export interface SiteAppArgs {
+  /**
+   * Everything decided about this app by the planner: physical names, binding names, branches, compatibility
+   * settings, custom domains, protection, migration files and the build's source hash.
+   */
+  plan: AppPlan;
+  /** Cloudflare account that owns every resource (always passed explicitly, never inferred from the token). */
+  accountId: string;
+  /** Used by the migrations resource and the upload (as a secret); the Cloudflare provider reads its own config. */
+  apiToken: pulumi.Input<string>;
+  /** Non-Cloudflare API endpoint (the local emulator), passed to the migrations and the upload. */
+  apiBaseUrl?: string;
+}
+
+/**
+ * One SvelteKit site: its D1 database and KV namespace, the Pages project binding both (production and preview),
+ * custom domains, the D1 migrations, and the build-and-upload that runs after them.
+ *
+ * Children are named `<app>-database`, `<app>-kv`, `<app>-pages`, `<app>-migrations`, `<app>-deployment`.
+ */
+export class SiteApp extends pulumi.ComponentResource {
+  readonly projectName: pulumi.Output<string>;
+  /** Where the production deployment answers. */
+  readonly productionUrl: pulumi.Output<string>;
+  /** URL of the latest upload made by this stack. */
+  readonly deploymentUrl: pulumi.Output<string>;
+  readonly databaseId: pulumi.Output<string>;
+  readonly kvNamespaceId: pulumi.Output<string>;
+  /** Time Travel bookmark taken before the last migration run: `wrangler d1 time-travel restore <db> --bookmark=…`. */
+  readonly migrationBookmark: pulumi.Output<string>;
+  readonly database: cloudflare.D1Database;
+  readonly kv: cloudflare.WorkersKvNamespace;
+  readonly project: cloudflare.PagesProject;
+  readonly migrations: D1Migrations;
+  readonly deployment: PagesDeployment;
+
+  constructor(name: string, args: SiteAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('create-something:index:SiteApp', name, {}, opts);
+    const { plan, accountId } = args;
+    // Data-bearing resources: with protection a rename (which replaces) or a destroy fails before touching them,
+    // and a resource dropped from the program stays in Cloudflare.
+    const guarded: pulumi.CustomResourceOptions = { parent: this, protect: plan.protect, retainOnDelete: plan.protect };
+
+    this.database = new cloudflare.D1Database(`${name}-database`, { accountId, name: plan.databaseName }, guarded);
+    this.kv = new cloudflare.WorkersKvNamespace(`${name}-kv`, { accountId, title: plan.kvTitle }, guarded);
+
+    const functionsConfig = {
+      compatibilityDate: plan.compatibilityDate,
+      compatibilityFlags: plan.compatibilityFlags,
+      d1Databases: { [plan.bindings.database]: { id: this.database.uuid } },
+      kvNamespaces: { [plan.bindings.kv]: { namespaceId: this.kv.id } },
+    };
+    this.project = new cloudflare.PagesProject(
+      `${name}-pages`,
+      {
+        accountId,
+        name: plan.projectName,
+        productionBranch: plan.productionBranch,
+        deploymentConfigs: { production: functionsConfig, preview: functionsConfig },
+      },
+      guarded,
+    );
+    for (const domain of plan.customDomains) {
+      new cloudflare.PagesDomain(
+        `${name}-domain-${domain}`,
+        { accountId, projectName: this.project.name, name: domain },
+        { parent: this },
+      );
+    }
+
+    this.migrations = new D1Migrations(
+      `${name}-migrations`,
+      {
+        accountId,
+        databaseId: this.database.uuid,
+        databaseName: plan.databaseName,
+        apiToken: pulumi.secret(args.apiToken),
+        ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
+        files: plan.migrations,
+      },
+      { parent: this },
+    );
+
+    this.deployment = new PagesDeployment(
+      `${name}-deployment`,
+      {
+        packageDir: plan.dir,
+        projectName: this.project.name,
+        branch: plan.deployBranch,
+        sourceHash: plan.sourceHash,
+        accountId,
+        apiToken: args.apiToken,
+        ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
+      },
+      // Schema before code: the new build may read columns its migrations add.
+      { parent: this, dependsOn: [this.migrations, this.project] },
+    );
+
+    this.projectName = this.project.name;
+    this.productionUrl = plan.localSiteUrl
+      ? pulumi.output(plan.localSiteUrl)
+      : this.project.subdomain.apply((subdomain) => `https://${subdomain}/`);
+    this.deploymentUrl = this.deployment.url;
+    this.databaseId = this.database.uuid;
+    this.kvNamespaceId = this.kv.id;
+    this.migrationBookmark = this.migrations.bookmark;
+    this.registerOutputs({
+      projectName: this.projectName,
+      productionUrl: this.productionUrl,
+      deploymentUrl: this.deploymentUrl,
+      databaseId: this.databaseId,
+      kvNamespaceId: this.kvNamespaceId,
+      migrationBookmark: this.migrationBookmark,
+    });
+  }
+}

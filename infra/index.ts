@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { validateConfig } from './config';
+import { scanInventory } from './inventory/scan';
+import { planDeployment } from './plan/plan';
+import { declareInfrastructure } from './program';
+import { loadStackDefinition } from './stack-definition';
+
+// Entry point: validate config and the stack definition, plan from what is on disk, declare. Every check runs before
+// the first resource is declared, so bad input stops the program with nothing half-registered.
+const stack = pulumi.getStack();
+const rootDir = join(__dirname, '..');
+const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret);
+const definition = loadStackDefinition(stack);
+const plan = planDeployment(stack, scanInventory(rootDir), definition, config);
+
+export const apps = declareInfrastructure(plan, pulumi.secret(config.apiToken), rootDir);
+
+/** Pulumi's runtime knows which config keys are secrets but does not type that helper; absent, assume not secret. */
+function isConfigSecret(key: string): boolean {
+  const runtimeConfig = require('@pulumi/pulumi/runtime/config') as { isConfigSecret?: (k: string) => boolean };
+  return runtimeConfig.isConfigSecret?.(key) ?? false;
+}

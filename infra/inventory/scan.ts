@@ -1,0 +1,127 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { MIGRATION_FILE_PATTERN } from '../plan/migrations';
+import { combineSourceHash, sha256 } from '../plan/source-hash';
+import type { AppSource, Inventory, MigrationFile, WorkerExtraBinding, WorkerSource } from '../plan/types';
+import { readLockfileEntries } from './lockfile';
+import { hashSourceFiles } from './source-files';
+import { readWranglerConfig, requireCompatibilityDate, type WranglerConfig } from './wrangler-config';
+
+/** Shared build configuration outside the packages: a change here changes every package's build. */
+const SHARED_BUILD_FILES = ['tsconfig.base.json'];
+
+/**
+ * Reads what the repository holds: every `packages/<name>/` whose wrangler config has `pages_build_output_dir` is an
+ * app, with its migrations and its Workers under `workers/<name>/`. This is the only part of the planning that
+ * touches the disk.
+ */
+export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'packages')): Inventory {
+  const lockEntries = readLockfileEntries(rootDir);
+  const shared = Object.fromEntries(
+    SHARED_BUILD_FILES.filter((f) => existsSync(join(rootDir, f))).map((f) => [
+      f,
+      sha256(readFileSync(join(rootDir, f))),
+    ]),
+  );
+  const apps: AppSource[] = [];
+  for (const name of listFolders(packagesDir)) {
+    const dir = join(packagesDir, name);
+    const found = readWranglerConfig(dir);
+    if (!found?.config.pages_build_output_dir) continue;
+    const relDir = toRepoPath(rootDir, dir);
+    apps.push({
+      name,
+      dir: relDir,
+      compatibilityDate: requireCompatibilityDate(found.path, found.config),
+      compatibilityFlags: found.config.compatibility_flags ?? [],
+      declaredBindings: {
+        d1: (found.config.d1_databases ?? []).map((d) => d.binding),
+        kv: (found.config.kv_namespaces ?? []).map((k) => k.binding),
+      },
+      sourceHash: combineSourceHash(hashSourceFiles(dir), {
+        ...shared,
+        lockfile: lockEntries.get(relDir) ?? '',
+      }),
+      migrations: readMigrations(join(dir, 'migrations')),
+      workers: readWorkers(rootDir, join(dir, 'workers'), lockEntries, shared),
+    });
+  }
+  return { rootDir, apps };
+}
+
+function readMigrations(dir: string): MigrationFile[] {
+  if (!existsSync(dir)) return [];
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+  const misnamed = names.filter((n) => !MIGRATION_FILE_PATTERN.test(n));
+  if (misnamed.length > 0) {
+    throw new Error(
+      `${dir}: ${misnamed.join(', ')} ${misnamed.length === 1 ? 'is' : 'are'} not named like "0002_add_column.sql". Rename with a 4-digit number and a name (wrangler d1 migrations create makes one), so the apply order is explicit.`,
+    );
+  }
+  return names.map((name) => {
+    const sql = readFileSync(join(dir, name), 'utf8');
+    return { name, sha256: sha256(sql), sql };
+  });
+}
+
+function readWorkers(
+  rootDir: string,
+  dir: string,
+  lockEntries: Map<string, string>,
+  shared: Record<string, string>,
+): WorkerSource[] {
+  return listFolders(dir).flatMap((name): WorkerSource[] => {
+    const workerDir = join(dir, name);
+    const found = readWranglerConfig(workerDir);
+    if (!found) return [];
+    const relDir = toRepoPath(rootDir, workerDir);
+    return [
+      {
+        name,
+        dir: relDir,
+        compatibilityDate: requireCompatibilityDate(found.path, found.config),
+        compatibilityFlags: found.config.compatibility_flags ?? [],
+        extraBindings: workerExtraBindings(found.path, found.config),
+        sourceHash: combineSourceHash(hashSourceFiles(workerDir), {
+          ...shared,
+          lockfile: lockEntries.get(relDir) ?? '',
+        }),
+      },
+    ];
+  });
+}
+
+/** The Worker's own bindings; its D1 and KV are the package's and come from the plan, not from its config. */
+function workerExtraBindings(path: string, config: WranglerConfig): WorkerExtraBinding[] {
+  const bindings: WorkerExtraBinding[] = [];
+  if (config.browser?.binding) bindings.push({ type: 'browser', name: config.browser.binding });
+  for (const [name, text] of Object.entries(config.vars ?? {})) {
+    if (typeof text !== 'string') {
+      throw new Error(`${path}: vars.${name} must be a string to be deployed as a plain_text binding.`);
+    }
+    bindings.push({ type: 'plain_text', name, text });
+  }
+  const unsupported = ['durable_objects', 'r2_buckets', 'queues', 'services', 'ai', 'vectorize', 'hyperdrive'].filter(
+    (key) => key in config,
+  );
+  if (unsupported.length > 0) {
+    throw new Error(
+      `${path}: ${unsupported.join(', ')} binding(s) are not deployed by the infra program yet. Add support in infra/components/worker.ts or remove them.`,
+    );
+  }
+  return bindings;
+}
+
+function listFolders(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+    .map((e) => e.name)
+    .sort();
+}
+
+function toRepoPath(rootDir: string, dir: string): string {
+  return relative(rootDir, dir).split(sep).join('/');
+}

@@ -1,0 +1,57 @@
+import type * as pulumi from '@pulumi/pulumi';
+import { bundleWorker } from './build/bundle-worker';
+import { SiteApp } from './components/site-app';
+import { Worker } from './components/worker';
+import type { DeploymentPlan } from './plan/types';
+
+export interface AppOutputs {
+  projectName: pulumi.Output<string>;
+  productionUrl: pulumi.Output<string>;
+  deploymentUrl: pulumi.Output<string>;
+  databaseId: pulumi.Output<string>;
+  kvNamespaceId: pulumi.Output<string>;
+  migrationBookmark: pulumi.Output<string>;
+  workers: Record<string, { scriptName: pulumi.Output<string>; url: pulumi.Output<string | undefined> }>;
+}
+
+/** Declares the resources for a plan: one {@link SiteApp} per package, one {@link Worker} per enabled Worker. */
+export function declareInfrastructure(
+  plan: DeploymentPlan,
+  apiToken: pulumi.Input<string>,
+  rootDir: string,
+): Record<string, AppOutputs> {
+  const outputs: Record<string, AppOutputs> = {};
+  for (const appPlan of plan.apps) {
+    const app = new SiteApp(appPlan.name, {
+      plan: appPlan,
+      accountId: plan.accountId,
+      apiToken,
+      ...(plan.apiBaseUrl ? { apiBaseUrl: plan.apiBaseUrl } : {}),
+    });
+    const workers: AppOutputs['workers'] = {};
+    for (const workerPlan of appPlan.workers) {
+      const worker = new Worker(
+        workerPlan.logicalName,
+        {
+          plan: workerPlan,
+          bundle: bundleWorker(rootDir, workerPlan.dir, workerPlan.sourceHash),
+          accountId: plan.accountId,
+          databaseId: app.databaseId,
+          kvNamespaceId: app.kvNamespaceId,
+        },
+        { parent: app },
+      );
+      workers[workerPlan.name] = { scriptName: worker.scriptName, url: worker.url };
+    }
+    outputs[appPlan.name] = {
+      projectName: app.projectName,
+      productionUrl: app.productionUrl,
+      deploymentUrl: app.deploymentUrl,
+      databaseId: app.databaseId,
+      kvNamespaceId: app.kvNamespaceId,
+      migrationBookmark: app.migrationBookmark,
+      workers,
+    };
+  }
+  return outputs;
+}

@@ -1,0 +1,143 @@
+import type { ClientContext } from './context.js';
+import { CloudflareApiError, CloudflareNotFoundError, toCloudflareError, withErrors } from './errors.js';
+import { findByName, isUuid } from './ids.js';
+import { collectAll } from './pagination.js';
+
+export interface D1Database {
+  uuid: string;
+  name: string;
+  created_at?: string;
+  version?: string;
+  file_size?: number;
+  num_tables?: number;
+}
+
+/** A value bound to a `?` placeholder. Passed to the API as is (numbers stay numbers). */
+export type D1Param = string | number | boolean | null;
+
+export interface D1Meta {
+  changed_db?: boolean;
+  changes?: number;
+  duration?: number;
+  last_row_id?: number;
+  rows_read?: number;
+  rows_written?: number;
+  size_after?: number;
+  [field: string]: unknown;
+}
+
+/** One statement's outcome; a query with several `;`-separated statements yields one each. */
+export interface D1StatementResult<Row> {
+  rows: Row[];
+  meta: D1Meta;
+}
+
+/** A database is given by id (a UUID) or by name. */
+export type D1DatabaseRef = string;
+
+export interface D1Api {
+  listDatabases(): Promise<D1Database[]>;
+  /** The database with this id or name; CloudflareNotFoundError when there is none. */
+  resolve(database: D1DatabaseRef): Promise<D1Database>;
+  /** Rows of the (last) statement, typed as `Row` (the caller vouches for the shape). */
+  query<Row = Record<string, unknown>>(database: D1DatabaseRef, sql: string, params?: D1Param[]): Promise<Row[]>;
+  /** The first row of the (last) statement, or null. */
+  first<Row = Record<string, unknown>>(database: D1DatabaseRef, sql: string, params?: D1Param[]): Promise<Row | null>;
+  /** Rows and meta of every statement, in order. */
+  exec<Row = Record<string, unknown>>(
+    database: D1DatabaseRef,
+    sql: string,
+    params?: D1Param[],
+  ): Promise<D1StatementResult<Row>[]>;
+}
+
+function toDatabase(raw: { uuid?: string; name?: string } & Record<string, unknown>): D1Database {
+  return { ...raw, uuid: raw.uuid ?? '', name: raw.name ?? '' } as D1Database;
+}
+
+export function createD1(ctx: ClientContext): D1Api {
+  const account_id = ctx.accountId;
+
+  async function listDatabases(name?: string): Promise<D1Database[]> {
+    const operation = name === undefined ? 'd1.listDatabases' : `d1.listDatabases(name=${name})`;
+    const all = await withErrors({ operation }, () =>
+      collectAll(
+        ctx.sdk.d1.database.list({ account_id, per_page: 100, ...(name === undefined ? {} : { name }) }),
+        operation,
+      ),
+    );
+    return all.map((d) => toDatabase(d as Record<string, unknown>));
+  }
+
+  async function resolveByName(name: string, operation: string): Promise<D1Database> {
+    // The API's `name` filter narrows the listing; the exact, case-sensitive match is ours to make.
+    const candidates = await listDatabases(name);
+    const found = findByName(candidates, name, { name: (d) => d.name, id: (d) => d.uuid });
+    if (!found) {
+      throw new CloudflareNotFoundError(
+        `D1 database "${name}" not found: no database has that name or id in account ${account_id}. ` +
+          'List them with cf.d1.listDatabases().',
+        { operation, status: 404, errors: [], resource: 'D1 database', id: name },
+      );
+    }
+    ctx.d1Ids.set(name, found.uuid);
+    return found;
+  }
+
+  async function resolve(database: D1DatabaseRef): Promise<D1Database> {
+    const operation = `d1.resolve(${database})`;
+    if (isUuid(database)) {
+      try {
+        return toDatabase((await ctx.sdk.d1.database.get(database, { account_id })) as Record<string, unknown>);
+      } catch (error) {
+        const typed = toCloudflareError(error, { operation, resource: { kind: 'D1 database', id: database } });
+        // A database may be named like a UUID; only then is the name lookup below worth a request.
+        if (!(typed instanceof CloudflareNotFoundError)) throw typed;
+      }
+    }
+    return resolveByName(database, operation);
+  }
+
+  async function idOf(database: D1DatabaseRef): Promise<string> {
+    if (isUuid(database)) return database;
+    return ctx.d1Ids.get(database) ?? (await resolveByName(database, `d1.resolve(${database})`)).uuid;
+  }
+
+  async function exec<Row>(database: D1DatabaseRef, sql: string, params: D1Param[] = []) {
+    if (typeof sql !== 'string' || sql.trim() === '') {
+      throw new TypeError('d1.query needs a SQL string, e.g. cf.d1.query("my-db", "SELECT 1").');
+    }
+    const operation = `d1.query(${database})`;
+    const id = await idOf(database);
+    const results = await withErrors({ operation, resource: { kind: 'D1 database', id: database } }, () =>
+      collectAll(
+        // The SDK types params as strings, but the API binds JSON values; numbers must stay numbers for SQLite.
+        ctx.sdk.d1.database.query(id, { account_id, sql, params: params as string[] }),
+        operation,
+      ),
+    );
+    const failed = results.find((r) => r.success === false);
+    if (failed) {
+      throw new CloudflareApiError(`${operation} failed: a statement reported success=false`, {
+        operation,
+        status: 200,
+        errors: [],
+      });
+    }
+    return results.map((r): D1StatementResult<Row> => ({ rows: (r.results ?? []) as Row[], meta: (r.meta ?? {}) as D1Meta }));
+  }
+
+  async function query<Row>(database: D1DatabaseRef, sql: string, params?: D1Param[]) {
+    const statements = await exec<Row>(database, sql, params);
+    return statements.at(-1)?.rows ?? [];
+  }
+
+  return {
+    listDatabases: () => listDatabases(),
+    resolve,
+    query,
+    first: async <Row>(database: D1DatabaseRef, sql: string, params?: D1Param[]) =>
+      (await query<Row>(database, sql, params))[0] ?? null,
+    exec,
+  };
+}

@@ -1,0 +1,170 @@
+import { toFile } from 'cloudflare';
+import type Cloudflare from 'cloudflare';
+import type { ClientContext } from './context.js';
+import { CloudflareNotFoundError, toCloudflareError, withErrors } from './errors.js';
+import { findByName, isKvNamespaceId } from './ids.js';
+import { collectAll } from './pagination.js';
+
+export type KvNamespace = Cloudflare.KV.Namespace;
+export type KvKey = Cloudflare.KV.Namespaces.Key;
+
+export interface KvPutOptions {
+  /** Seconds until the key expires (Cloudflare requires at least 60). */
+  expirationTtl?: number;
+  /** Absolute expiry, in seconds since the epoch. */
+  expiration?: number;
+  /** Arbitrary JSON stored with the key (at most 1024 bytes once serialized). */
+  metadata?: unknown;
+}
+
+export interface KvListKeysOptions {
+  /** Only keys starting with this. */
+  prefix?: string;
+  /** Keys per request (10–1000); all pages are fetched regardless. @default 1000 */
+  pageSize?: number;
+}
+
+/** A namespace is given by id (32 hex digits) or by title. */
+export type KvNamespaceRef = string;
+
+export interface KvApi {
+  listNamespaces(): Promise<KvNamespace[]>;
+  /** The namespace with this id or title; CloudflareNotFoundError when there is none. */
+  resolve(namespace: KvNamespaceRef): Promise<KvNamespace>;
+  /** The value as text, or null when the key does not exist. */
+  get(namespace: KvNamespaceRef, key: string): Promise<string | null>;
+  /** The value parsed as JSON, or null when the key does not exist. */
+  getJson<T = unknown>(namespace: KvNamespaceRef, key: string): Promise<T | null>;
+  put(namespace: KvNamespaceRef, key: string, value: string | Uint8Array, options?: KvPutOptions): Promise<void>;
+  /** `put` of `JSON.stringify(value)`. */
+  putJson(namespace: KvNamespaceRef, key: string, value: unknown, options?: KvPutOptions): Promise<void>;
+  delete(namespace: KvNamespaceRef, key: string): Promise<void>;
+  /** Every key (following the cursor across pages), optionally under a prefix. */
+  listKeys(namespace: KvNamespaceRef, options?: KvListKeysOptions): Promise<KvKey[]>;
+}
+
+// KV answers a missing key with 404 and code 10009; a missing namespace with 10013.
+const NAMESPACE_NOT_FOUND = 10013;
+
+export function createKv(ctx: ClientContext): KvApi {
+  const account_id = ctx.accountId;
+
+  const listNamespaces = () =>
+    withErrors({ operation: 'kv.listNamespaces' }, () =>
+      collectAll(ctx.sdk.kv.namespaces.list({ account_id, per_page: 100 }), 'kv.listNamespaces'),
+    );
+
+  async function resolve(namespace: KvNamespaceRef): Promise<KvNamespace> {
+    const operation = `kv.resolve(${namespace})`;
+    if (isKvNamespaceId(namespace)) {
+      try {
+        return await ctx.sdk.kv.namespaces.get(namespace, { account_id });
+      } catch (error) {
+        const typed = toCloudflareError(error, { operation, resource: { kind: 'KV namespace', id: namespace } });
+        // A namespace may be titled like an id; only then is the title lookup below worth a request.
+        if (!(typed instanceof CloudflareNotFoundError)) throw typed;
+      }
+    }
+    const all = await listNamespaces();
+    const found = findByName(all, namespace, { name: (n) => n.title, id: (n) => n.id });
+    if (!found) {
+      const titles = all.map((n) => `"${n.title}"`).join(', ') || 'none';
+      throw new CloudflareNotFoundError(
+        `KV namespace "${namespace}" not found: no namespace has that id or title in account ${account_id} (titles: ${titles}).`,
+        { operation, status: 404, errors: [], resource: 'KV namespace', id: namespace },
+      );
+    }
+    ctx.kvIds.set(namespace, found.id);
+    return found;
+  }
+
+  async function idOf(namespace: KvNamespaceRef): Promise<string> {
+    if (isKvNamespaceId(namespace)) return namespace;
+    return ctx.kvIds.get(namespace) ?? (await resolve(namespace)).id;
+  }
+
+  async function getResponse(namespace: KvNamespaceRef, key: string, operation: string): Promise<Response | null> {
+    const namespace_id = await idOf(namespace);
+    try {
+      return await ctx.sdk.kv.namespaces.values.get(key, { account_id, namespace_id });
+    } catch (error) {
+      const typed = toCloudflareError(error, { operation, resource: { kind: 'KV key', id: key } });
+      if (typed instanceof CloudflareNotFoundError && !typed.codes.includes(NAMESPACE_NOT_FOUND)) return null;
+      if (typed instanceof CloudflareNotFoundError) {
+        throw new CloudflareNotFoundError(
+          `KV namespace "${namespace}" not found (${operation}: ${typed.errors.map((e) => `code ${e.code}: ${e.message}`).join('; ')})`,
+          { operation, status: typed.status, errors: [...typed.errors], resource: 'KV namespace', id: namespace },
+          error,
+        );
+      }
+      throw typed;
+    }
+  }
+
+  async function get(namespace: KvNamespaceRef, key: string): Promise<string | null> {
+    const operation = `kv.get(${namespace}, ${key})`;
+    const response = await getResponse(namespace, key, operation);
+    return response === null ? null : withErrors({ operation }, () => response.text());
+  }
+
+  async function getJson<T>(namespace: KvNamespaceRef, key: string): Promise<T | null> {
+    const text = await get(namespace, key);
+    if (text === null) return null;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new SyntaxError(`kv.getJson(${namespace}, ${key}): the value is not JSON: ${(error as Error).message}`);
+    }
+  }
+
+  async function put(namespace: KvNamespaceRef, key: string, value: string | Uint8Array, options: KvPutOptions = {}) {
+    const operation = `kv.put(${namespace}, ${key})`;
+    const namespace_id = await idOf(namespace);
+    await withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, async () => {
+      await ctx.sdk.kv.namespaces.values.update(key, {
+        account_id,
+        namespace_id,
+        // Bytes go as a file part so they arrive unchanged; text goes as a plain form field.
+        value: typeof value === 'string' ? value : await toFile(value, 'value'),
+        // The SDK would spread an object into `metadata[field]` parts; the API wants one JSON part.
+        ...(options.metadata === undefined ? {} : { metadata: JSON.stringify(options.metadata) }),
+        ...(options.expirationTtl === undefined ? {} : { expiration_ttl: options.expirationTtl }),
+        ...(options.expiration === undefined ? {} : { expiration: options.expiration }),
+      });
+    });
+  }
+
+  async function del(namespace: KvNamespaceRef, key: string) {
+    const operation = `kv.delete(${namespace}, ${key})`;
+    const namespace_id = await idOf(namespace);
+    await withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, () =>
+      ctx.sdk.kv.namespaces.values.delete(key, { account_id, namespace_id }),
+    );
+  }
+
+  async function listKeys(namespace: KvNamespaceRef, options: KvListKeysOptions = {}) {
+    const operation = `kv.listKeys(${namespace})`;
+    const namespace_id = await idOf(namespace);
+    return withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, () =>
+      collectAll(
+        ctx.sdk.kv.namespaces.keys.list(namespace_id, {
+          account_id,
+          limit: options.pageSize ?? 1000,
+          ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+        }),
+        operation,
+      ),
+    );
+  }
+
+  return {
+    listNamespaces,
+    resolve,
+    get,
+    getJson,
+    put,
+    putJson: (namespace, key, value, options) => put(namespace, key, JSON.stringify(value), options),
+    delete: del,
+    listKeys,
+  };
+}

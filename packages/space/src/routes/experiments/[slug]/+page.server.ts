@@ -1,0 +1,44 @@
+import { error, fail } from '@sveltejs/kit';
+import { bindings } from '#lib/server/bindings.ts';
+import { readForm } from '#lib/server/body.ts';
+import { getExperiment, listNotes, noteSchema, recentVisitors, recordView, slugSchema } from '#lib/server/experiments.ts';
+import { visitorId } from '#lib/server/visitor.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+function parseSlug(raw: string): string {
+  const slug = slugSchema.safeParse(raw);
+  if (!slug.success) throw error(400, `Invalid experiment name "${raw.slice(0, 80)}": ${slug.error.issues[0]?.message}`);
+  return slug.data;
+}
+
+export const load: PageServerLoad = async ({ params, platform, request }) => {
+  const { db, kv } = bindings(platform);
+  const slug = parseSlug(params.slug);
+  if (!(await getExperiment(db, slug))) throw error(404, `No experiment named "${slug}"`);
+  const counted = await recordView(db, kv, slug, await visitorId(request));
+  const [experiment, notes, visitors] = await Promise.all([
+    getExperiment(db, slug),
+    listNotes(db, slug),
+    recentVisitors(kv, slug),
+  ]);
+  return { experiment: experiment!, notes, visitors, counted };
+};
+
+export const actions: Actions = {
+  default: async ({ params, platform, request }) => {
+    const { db } = bindings(platform);
+    const slug = parseSlug(params.slug);
+    const form = await readForm(request);
+    const values = { author: String(form.get('author') ?? ''), body: String(form.get('body') ?? '') };
+    const parsed = noteSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, { message: parsed.error.issues.map((issue) => issue.message).join('; '), values });
+    }
+    if (!(await getExperiment(db, slug))) throw error(404, `No experiment named "${slug}"`);
+    await db
+      .prepare('INSERT INTO experiment_notes (slug, author, body) VALUES (?, ?, ?)')
+      .bind(slug, parsed.data.author, parsed.data.body)
+      .run();
+    return { saved: true };
+  },
+};
