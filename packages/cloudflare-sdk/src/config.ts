@@ -72,15 +72,22 @@ export function resolveConfig(options: CloudflareOptions = {}): ResolvedConfig {
   const accountId = pick(options.accountId, env, 'CLOUDFLARE_ACCOUNT_ID');
 
   const missing: string[] = [];
-  if (!apiToken) missing.push('an API token: set CLOUDFLARE_API_TOKEN (export CLOUDFLARE_API_TOKEN=<token>) or pass { apiToken }');
-  if (!accountId) missing.push('an account id: set CLOUDFLARE_ACCOUNT_ID (export CLOUDFLARE_ACCOUNT_ID=<32-hex id>) or pass { accountId }');
+  if (!apiToken)
+    missing.push('an API token: set CLOUDFLARE_API_TOKEN (export CLOUDFLARE_API_TOKEN=<token>) or pass { apiToken }');
+  if (!accountId)
+    missing.push(
+      'an account id: set CLOUDFLARE_ACCOUNT_ID (export CLOUDFLARE_ACCOUNT_ID=<32-hex id>) or pass { accountId }',
+    );
   if (!apiToken || !accountId) {
-    throw new CloudflareConfigError(`Missing Cloudflare credentials. createCloudflare() needs ${missing.join('; and ')}.`);
+    throw new CloudflareConfigError(
+      `Missing Cloudflare credentials. createCloudflare() needs ${missing.join('; and ')}.`,
+    );
   }
 
   let baseUrl: string | undefined;
   if (options.baseUrl?.trim()) baseUrl = normalizeBaseUrl(options.baseUrl.trim(), 'options.baseUrl');
-  else if (env.CLOUDFLARE_BASE_URL?.trim()) baseUrl = normalizeBaseUrl(env.CLOUDFLARE_BASE_URL.trim(), 'CLOUDFLARE_BASE_URL');
+  else if (env.CLOUDFLARE_BASE_URL?.trim())
+    baseUrl = normalizeBaseUrl(env.CLOUDFLARE_BASE_URL.trim(), 'CLOUDFLARE_BASE_URL');
   else if (env.CLOUDFLARE_API_BASE_URL?.trim())
     baseUrl = normalizeBaseUrl(env.CLOUDFLARE_API_BASE_URL.trim(), 'CLOUDFLARE_API_BASE_URL');
 

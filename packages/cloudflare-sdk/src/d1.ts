@@ -124,7 +124,9 @@ export function createD1(ctx: ClientContext): D1Api {
         errors: [],
       });
     }
-    return results.map((r): D1StatementResult<Row> => ({ rows: (r.results ?? []) as Row[], meta: (r.meta ?? {}) as D1Meta }));
+    return results.map(
+      (r): D1StatementResult<Row> => ({ rows: (r.results ?? []) as Row[], meta: (r.meta ?? {}) as D1Meta }),
+    );
   }
 
   async function query<Row>(database: D1DatabaseRef, sql: string, params?: D1Param[]) {

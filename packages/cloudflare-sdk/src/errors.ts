@@ -35,7 +35,11 @@ export class CloudflareApiError extends CloudflareSdkError {
   /** The envelope's `errors`, as sent. */
   readonly errors: readonly CloudflareErrorDetail[];
 
-  constructor(message: string, init: { operation: string; status: number; errors: CloudflareErrorDetail[] }, cause?: unknown) {
+  constructor(
+    message: string,
+    init: { operation: string; status: number; errors: CloudflareErrorDetail[] },
+    cause?: unknown,
+  ) {
     super(message, { cause });
     this.operation = init.operation;
     this.status = init.status;

@@ -1,5 +1,5 @@
-import { toFile } from 'cloudflare';
 import type Cloudflare from 'cloudflare';
+import { toFile } from 'cloudflare';
 import type { ClientContext } from './context.js';
 import { CloudflareNotFoundError, toCloudflareError, withErrors } from './errors.js';
 import { findByName, isKvNamespaceId } from './ids.js';

@@ -73,9 +73,11 @@ describe('d1.query', () => {
       { results: [{ id: params[0], title: `${uuid}:${sql}` }], success: true, meta: { rows_read: 1 } },
     ];
     const cf = clientFor(api);
-    const rows = await cf.d1.query<{ id: number; title: string }>('createsomething-space', 'SELECT * FROM t WHERE id = ?', [
-      7,
-    ]);
+    const rows = await cf.d1.query<{ id: number; title: string }>(
+      'createsomething-space',
+      'SELECT * FROM t WHERE id = ?',
+      [7],
+    );
     expect(rows).toEqual([{ id: 7, title: `${SPACE.uuid}:SELECT * FROM t WHERE id = ?` }]);
     const post = api.requests.at(-1);
     expect(post?.method).toBe('POST');
@@ -90,7 +92,10 @@ describe('d1.query', () => {
       `POST /d1/database/${SPACE.uuid}/query`,
       `POST /d1/database/${SPACE.uuid}/query`,
     ]);
-    expect(JSON.parse(api.requests.at(-1)?.body.toString() ?? '')).toEqual({ sql: 'SELECT 2', params: ['x', null, true] });
+    expect(JSON.parse(api.requests.at(-1)?.body.toString() ?? '')).toEqual({
+      sql: 'SELECT 2',
+      params: ['x', null, true],
+    });
   });
 
   it('returns every statement from exec, the last statement from query and its first row from first', async () => {
@@ -126,7 +131,9 @@ describe('d1.query', () => {
     expect(error).not.toBeInstanceOf(CloudflareNotFoundError);
     expect(error).toMatchObject({ status: 400, operation: `d1.query(${SPACE.uuid})` });
     expect((error as CloudflareApiError).codes).toEqual([7500]);
-    expect(error.message).toBe(`d1.query(${SPACE.uuid}) failed (HTTP 400, code 7500: no such table: nope: SQLITE_ERROR)`);
+    expect(error.message).toBe(
+      `d1.query(${SPACE.uuid}) failed (HTTP 400, code 7500: no such table: nope: SQLITE_ERROR)`,
+    );
   });
 
   it('refuses an empty statement before sending anything', async () => {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { APIError } from 'cloudflare';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toCloudflareError } from '../src/errors.js';
 import {
   CloudflareApiError,
   CloudflareConnectionError,
@@ -8,7 +9,6 @@ import {
   CloudflareSdkError,
   CloudflareUnauthorizedError,
 } from '../src/index.js';
-import { toCloudflareError } from '../src/errors.js';
 import { clientFor, rejectionOf } from './support/client.js';
 import { envelope, FakeCloudflareApi, failure } from './support/fake-api.js';
 
@@ -115,7 +115,9 @@ describe('errors from the wire', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as { port: number };
     await new Promise((resolve) => probe.close(resolve));
-    const error = await rejectionOf(clientFor(api, { baseUrl: `http://127.0.0.1:${port}/client/v4` }).d1.listDatabases());
+    const error = await rejectionOf(
+      clientFor(api, { baseUrl: `http://127.0.0.1:${port}/client/v4` }).d1.listDatabases(),
+    );
     expect(error).toBeInstanceOf(CloudflareConnectionError);
     expect(error).toMatchObject({ timedOut: false });
     expect(error.message).toContain('could not connect');

@@ -20,7 +20,8 @@ function seed(entries: Record<string, string> = {}) {
 
 describe('kv.listNamespaces', () => {
   it('follows the pages and stops at the last one', async () => {
-    for (let i = 0; i < 205; i++) api.kv.set(i.toString(16).padStart(32, '0'), { title: `ns-${i}`, entries: new Map() });
+    for (let i = 0; i < 205; i++)
+      api.kv.set(i.toString(16).padStart(32, '0'), { title: `ns-${i}`, entries: new Map() });
     const namespaces = await clientFor(api).kv.listNamespaces();
     expect(namespaces).toHaveLength(205);
     expect(namespaces[204]).toMatchObject({ id: (204).toString(16).padStart(32, '0'), title: 'ns-204' });
@@ -54,7 +55,9 @@ describe('kv.get / getJson', () => {
   it('GETs the URL-encoded key and returns the text', async () => {
     seed({ 'views/a b?c': 'héllo' });
     expect(await clientFor(api).kv.get(NS, 'views/a b?c')).toBe('héllo');
-    expect(api.requests[0]?.path).toBe(`/client/v4/accounts/${'0123456789abcdef'.repeat(2)}${NS_PATH}/values/views%2Fa%20b%3Fc`);
+    expect(api.requests[0]?.path).toBe(
+      `/client/v4/accounts/${'0123456789abcdef'.repeat(2)}${NS_PATH}/values/views%2Fa%20b%3Fc`,
+    );
     expect(api.requests[0]?.method).toBe('GET');
   });
 

@@ -32,7 +32,9 @@ describe('pages', () => {
     expect(error).toBeInstanceOf(CloudflareNotFoundError);
     expect(error).toMatchObject({ resource: 'Pages project', id: 'createsomething-nope', status: 404 });
     expect((error as CloudflareNotFoundError).codes).toEqual([8000007]);
-    expect(error.message).toMatch(/^Pages project "createsomething-nope" not found \(.*code 8000007: Project not found/);
+    expect(error.message).toMatch(
+      /^Pages project "createsomething-nope" not found \(.*code 8000007: Project not found/,
+    );
   });
 
   it('lists deployments across pages, filtered by environment', async () => {

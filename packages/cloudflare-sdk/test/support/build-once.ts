@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const packageDir = join(__dirname, '..', '..');
 
 /** vitest globalSetup: compile dist/ once so consumer tests load what `require`/`import` really get. */
 export default function setup(): void {

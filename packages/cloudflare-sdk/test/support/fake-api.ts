@@ -135,7 +135,8 @@ export class FakeCloudflareApi {
     };
     this.requests.push(recorded);
 
-    const reply = (await this.route(recorded)) ?? failure(404, 7000, `No route for ${recorded.method} ${recorded.path}`);
+    const reply =
+      (await this.route(recorded)) ?? failure(404, 7000, `No route for ${recorded.method} ${recorded.path}`);
     if (reply.hang) return;
     const binary = Buffer.isBuffer(reply.body);
     res.writeHead(reply.status, {
@@ -220,7 +221,11 @@ export class FakeCloudflareApi {
     const names = [...entries.keys()].filter((k) => k.startsWith(prefix)).sort();
     const slice = names.slice(start, start + limit).map((name) => {
       const e = entries.get(name) as KvEntry;
-      return { name, ...(e.expiration ? { expiration: e.expiration } : {}), ...(e.metadata ? { metadata: e.metadata } : {}) };
+      return {
+        name,
+        ...(e.expiration ? { expiration: e.expiration } : {}),
+        ...(e.metadata ? { metadata: e.metadata } : {}),
+      };
     });
     const next = start + limit < names.length ? String(start + limit) : '';
     return envelope(slice, { count: slice.length, cursor: next });
