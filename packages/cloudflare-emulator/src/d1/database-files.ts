@@ -97,9 +97,14 @@ export class D1File {
   /** Run one or more statements joined by semicolons; params bind to a single statement. */
   execute(sql: string, params: unknown[] = []): StatementResult[] {
     const statements = splitSql(sql);
-    if (statements.length === 0) throw new CfError(400, 7500, 'No SQL statements found in "sql": send at least one statement.');
+    if (statements.length === 0)
+      throw new CfError(400, 7500, 'No SQL statements found in "sql": send at least one statement.');
     if (statements.length > 1 && params.length > 0) {
-      throw new CfError(400, 7500, `"params" bind to a single statement, but "sql" holds ${statements.length}: send one statement per query when using params.`);
+      throw new CfError(
+        400,
+        7500,
+        `"params" bind to a single statement, but "sql" holds ${statements.length}: send one statement per query when using params.`,
+      );
     }
     return this.batch(statements.map((text) => ({ sql: text, params })));
   }

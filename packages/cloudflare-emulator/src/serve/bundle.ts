@@ -28,7 +28,10 @@ function moduleType(contentType: string, name: string): WorkerModule['type'] | u
 export async function parseWorkerForm(form: FormData): Promise<ParsedUpload> {
   const metaPart = form.get('metadata');
   if (metaPart === null) throw new Error('missing "metadata" part');
-  const metadata = JSON.parse(typeof metaPart === 'string' ? metaPart : await metaPart.text()) as Record<string, unknown>;
+  const metadata = JSON.parse(typeof metaPart === 'string' ? metaPart : await metaPart.text()) as Record<
+    string,
+    unknown
+  >;
   const modules: WorkerModule[] = [];
   for (const [field, value] of form.entries()) {
     if (field === 'metadata' || typeof value === 'string') continue;
@@ -39,7 +42,8 @@ export async function parseWorkerForm(form: FormData): Promise<ParsedUpload> {
     const textual = type === 'ESModule' || type === 'CommonJS' || type === 'Text';
     modules.push({ type, path: name, contents: textual ? new TextDecoder().decode(bytes) : bytes });
   }
-  const mainModule = (metadata.main_module as string | undefined) ?? (metadata.body_part as string | undefined) ?? modules[0]?.path;
+  const mainModule =
+    (metadata.main_module as string | undefined) ?? (metadata.body_part as string | undefined) ?? modules[0]?.path;
   if (!mainModule) throw new Error('no main module: set "main_module" in metadata and upload that part');
   return { metadata, mainModule, modules };
 }

@@ -1,12 +1,331 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { Miniflare, type MiniflareOptions, supportedCompatibilityDate, type WorkerOptions } from 'miniflare';
 import type { Services } from '../api/context.ts';
+import { deploymentDir } from '../api/pages.ts';
+import type { Deployment, PagesProject } from '../pages/types.ts';
+import { branchAlias, deploymentsOf, productionDeployment } from '../pages/views.ts';
+import { readScriptModules } from '../workers/files.ts';
+import { createBackend } from './backend.ts';
+import { parseBundleFile, type WorkerModule } from './bundle.ts';
+import { parseHost } from './host.ts';
+import { matchRedirect, parseHeaders, parseRedirects, routesToWorker } from './pages-rules.ts';
 import type { Runtime } from './runtime.ts';
+import { serveAsset } from './static-assets.ts';
 
-export function createRuntime(_s: Services): Runtime {
+type BindingPlan = Record<string, { type: string; id?: string; deployment?: string; value?: unknown }>;
+
+const SHIM_SOURCE = readFileSync(new URL('./shims/bindings.js', import.meta.url), 'utf8');
+
+/** workerd refuses dates newer than it knows; a project may be configured ahead of the local runtime. */
+function compatDate(date: unknown): string {
+  const d = typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '2024-01-01';
+  return d > supportedCompatibilityDate ? supportedCompatibilityDate : d;
+}
+
+function entryModule(mainModule: string, plan: BindingPlan): string {
+  return `import * as user from ${JSON.stringify(`./${mainModule}`)};
+import { buildEnv } from './__emulator/bindings.js';
+const PLAN = ${JSON.stringify(plan)};
+const worker = user.default;
+export default {
+  fetch(request, env, ctx) { return worker.fetch(request, buildEnv(env, PLAN), ctx); },
+  scheduled(controller, env, ctx) { return worker.scheduled?.(controller, buildEnv(env, PLAN), ctx); },
+};
+`;
+}
+
+function workerOptions(
+  name: string,
+  modules: WorkerModule[],
+  mainModule: string,
+  plan: BindingPlan,
+  date: unknown,
+  flags: unknown,
+  backend: unknown,
+): WorkerOptions {
+  const root = `/__emulator_virtual/${name}`;
   return {
-    invalidate() {},
-    async handle() {
-      return false;
+    name,
+    modulesRoot: root,
+    modules: [
+      { type: 'ESModule', path: `${root}/__emulator_entry.mjs`, contents: entryModule(mainModule, plan) },
+      { type: 'ESModule', path: `${root}/__emulator/bindings.js`, contents: SHIM_SOURCE },
+      ...modules.map((m) => ({ ...m, path: `${root}/${m.path}` })),
+    ] as WorkerOptions['modules'],
+    compatibilityDate: compatDate(date),
+    compatibilityFlags: Array.isArray(flags) ? (flags as string[]) : [],
+    serviceBindings: { __EMULATOR: backend },
+  } as WorkerOptions;
+}
+
+/** Bindings a Pages deployment gets from its project's config for that environment. */
+function pagesPlan(p: PagesProject, d: Deployment): { plan: BindingPlan; config: Record<string, unknown> } {
+  const configs = (p.written.deployment_configs ?? {}) as Record<string, Record<string, unknown>>;
+  const config = configs[d.environment] ?? {};
+  const plan: BindingPlan = { ASSETS: { type: 'assets', deployment: d.id } };
+  for (const [n, v] of Object.entries((config.d1_databases ?? {}) as Record<string, { id: string }>))
+    plan[n] = { type: 'd1', id: v.id };
+  for (const [n, v] of Object.entries((config.kv_namespaces ?? {}) as Record<string, { namespace_id: string }>))
+    plan[n] = { type: 'kv', id: v.namespace_id };
+  for (const [n, v] of Object.entries((config.env_vars ?? {}) as Record<string, { value: string }>))
+    plan[n] = { type: 'value', value: v.value };
+  for (const n of Object.keys((config.browsers ?? {}) as object)) plan[n] = { type: 'browser' };
+  return { plan, config };
+}
+
+/** Bindings from a Worker script's upload metadata. */
+function scriptPlan(bindings: Array<Record<string, unknown>>): BindingPlan {
+  const plan: BindingPlan = {};
+  for (const b of bindings) {
+    const name = String(b.name);
+    if (b.type === 'd1') plan[name] = { type: 'd1', id: String(b.id ?? b.database_id) };
+    else if (b.type === 'kv_namespace') plan[name] = { type: 'kv', id: String(b.namespace_id) };
+    else if (b.type === 'plain_text' || b.type === 'secret_text') plan[name] = { type: 'value', value: b.text };
+    else if (b.type === 'json') plan[name] = { type: 'value', value: b.json };
+    else if (b.type === 'browser') plan[name] = { type: 'browser' };
+  }
+  return plan;
+}
+
+async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, key) => {
+    if (key === 'set-cookie') return;
+    headers[key] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+      .on('error', reject)
+      .pipe(res)
+      .on('finish', resolve)
+      .on('error', reject);
+  });
+}
+
+function toRequest(req: IncomingMessage, host: string): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) headers.append(k, item);
+  }
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(`http://${host}${req.url ?? '/'}`, {
+    method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
+  } as RequestInit);
+}
+
+/**
+ * One Miniflare instance runs every served Worker: Pages deployments with a `_worker.js` and uploaded scripts.
+ * Workers are added the first time they are requested; any deployment or config change marks the set dirty and the
+ * next request reconfigures Miniflare (setOptions), so new code serves without restarting the emulator.
+ */
+export function createRuntime(s: Services): Runtime {
+  let mf: Miniflare | undefined;
+  let dirty = true;
+  const wanted = new Set<string>();
+  let queue: Promise<unknown> = Promise.resolve();
+  const bundles = new Map<string, Promise<{ modules: WorkerModule[]; mainModule: string }>>();
+
+  const rulesCache = new Map<string, ReturnType<typeof deploymentRules>>();
+  function deploymentRules(d: Deployment) {
+    return {
+      redirects: parseRedirects(d.files.redirects),
+      headers: parseHeaders(d.files.headers),
+      toWorker: routesToWorker(d.files.routes),
+    };
+  }
+  const rulesOf = (d: Deployment) => {
+    let r = rulesCache.get(d.id);
+    if (!r) {
+      r = deploymentRules(d);
+      rulesCache.set(d.id, r);
+    }
+    return r;
+  };
+
+  function findDeployment(id: string): { p: PagesProject; d: Deployment } | undefined {
+    for (const p of Object.values(s.state.doc.pages)) {
+      const d = deploymentsOf(s, p.name).find((x) => x.id === id);
+      if (d) return { p, d };
+    }
+    return undefined;
+  }
+
+  function loadDeploymentCode(d: Deployment) {
+    let b = bundles.get(d.id);
+    if (!b) {
+      b = (async () => {
+        const dir = deploymentDir(s, d.id);
+        if (d.files.worker === 'script') {
+          return {
+            modules: [
+              {
+                type: 'ESModule' as const,
+                path: '_worker.js',
+                contents: readFileSync(join(dir, '_worker.js'), 'utf8'),
+              },
+            ],
+            mainModule: '_worker.js',
+          };
+        }
+        const parsed = await parseBundleFile(new Uint8Array(readFileSync(join(dir, '_worker.bundle'))));
+        return { modules: parsed.modules, mainModule: parsed.mainModule };
+      })();
+      bundles.set(d.id, b);
+    }
+    return b;
+  }
+
+  async function buildOptions(): Promise<MiniflareOptions> {
+    const backend = createBackend(s, async (deploymentId, request) => {
+      const found = findDeployment(deploymentId);
+      if (!found) return new Response('Deployment gone', { status: 404 });
+      return serveAsset(s, found.d, rulesOf(found.d).headers, request);
+    });
+    const workers: WorkerOptions[] = [
+      {
+        name: 'emulator-idle',
+        modules: true,
+        script: 'export default { fetch() { return new Response("idle"); } }',
+        compatibilityDate: '2024-01-01',
+      },
+    ];
+    for (const key of [...wanted]) {
+      if (key.startsWith('pages-')) {
+        const found = findDeployment(key.slice('pages-'.length));
+        if (!found?.d.files.worker) {
+          wanted.delete(key);
+          continue;
+        }
+        const code = await loadDeploymentCode(found.d);
+        const { plan, config } = pagesPlan(found.p, found.d);
+        workers.push(
+          workerOptions(
+            key,
+            code.modules,
+            code.mainModule,
+            plan,
+            config.compatibility_date,
+            config.compatibility_flags,
+            backend,
+          ),
+        );
+      } else if (key.startsWith('script-')) {
+        const script = s.state.doc.scripts[key.slice('script-'.length)];
+        if (!script) {
+          wanted.delete(key);
+          continue;
+        }
+        const modules = readScriptModules(s, script.name, script.modules);
+        const meta = script.metadata;
+        const plan = scriptPlan((meta.bindings ?? []) as Array<Record<string, unknown>>);
+        const mainModule = String(meta.main_module ?? meta.body_part ?? modules[0]?.path);
+        workers.push(
+          workerOptions(key, modules, mainModule, plan, meta.compatibility_date, meta.compatibility_flags, backend),
+        );
+      }
+    }
+    return { workers, host: '127.0.0.1', port: 0 } as MiniflareOptions;
+  }
+
+  /** Serialised so concurrent requests never reconfigure Miniflare twice at once. */
+  function ensure(key: string): Promise<Miniflare> {
+    const run = queue.then(async () => {
+      if (!wanted.has(key)) {
+        wanted.add(key);
+        dirty = true;
+      }
+      if (dirty || !mf) {
+        dirty = false;
+        const options = await buildOptions();
+        if (mf) await mf.setOptions(options);
+        else mf = new Miniflare(options);
+        await mf.ready;
+      }
+      return mf as Miniflare;
+    });
+    queue = run.catch(() => {
+      dirty = true;
+    });
+    return run;
+  }
+
+  async function dispatch(key: string, request: Request): Promise<Response> {
+    const instance = await ensure(key);
+    const worker = await instance.getWorker(key);
+    const init: Record<string, unknown> = { method: request.method, headers: request.headers, redirect: 'manual' };
+    if (request.body) {
+      init.body = request.body;
+      init.duplex = 'half';
+    }
+    return (await worker.fetch(request.url, init as never)) as unknown as Response;
+  }
+
+  async function servePages(d: Deployment, request: Request): Promise<Response> {
+    const rules = rulesOf(d);
+    const path = new URL(request.url).pathname;
+    const redirect = matchRedirect(rules.redirects, path);
+    if (redirect && redirect.status !== 200) {
+      return new Response(null, { status: redirect.status, headers: { location: redirect.to } });
+    }
+    const effective = redirect ? new Request(new URL(redirect.to, request.url), request) : request;
+    if (d.files.worker && rules.toWorker(new URL(effective.url).pathname)) {
+      return dispatch(`pages-${d.id}`, effective);
+    }
+    return serveAsset(s, d, rules.headers, effective);
+  }
+
+  function resolveDeployment(p: PagesProject, label: string | undefined): Deployment | undefined {
+    if (!label) return productionDeployment(s, p);
+    const list = deploymentsOf(s, p.name);
+    return list.find((d) => d.short_id === label) ?? list.find((d) => branchAlias(d.branch) === label);
+  }
+
+  return {
+    invalidate() {
+      dirty = true;
     },
-    async dispose() {},
+    async handle(req, res) {
+      const host = req.headers.host;
+      const target = parseHost(host);
+      if (!target) return false;
+      let response: Response;
+      if (target.kind === 'pages') {
+        const p = s.state.doc.pages[target.project];
+        const d = p ? resolveDeployment(p, target.label) : undefined;
+        response =
+          p && d
+            ? await servePages(d, toRequest(req, host as string))
+            : new Response(`No deployment serves ${host}`, { status: 404, headers: { 'content-type': 'text/plain' } });
+      } else {
+        const script = s.state.doc.scripts[target.script];
+        response = script
+          ? await dispatch(`script-${script.name}`, toRequest(req, host as string))
+          : new Response(`No Worker named ${target.script}`, {
+              status: 404,
+              headers: { 'content-type': 'text/plain' },
+            });
+      }
+      await writeResponse(res, response);
+      return true;
+    },
+    async dispose() {
+      await queue.catch(() => {});
+      if (mf) await mf.dispose();
+      mf = undefined;
+    },
   };
 }
