@@ -28,8 +28,11 @@ const configSchema = z.object({
     .string({ error: 'is not set' })
     .regex(/^[0-9A-Za-z_-]{40,80}$/, 'must be 40-80 letters, digits, "_" or "-" (a Cloudflare API token)'),
   baseUrl: z
-    .url({ error: 'must be an absolute http(s) URL' })
-    .refine((u) => /^https?:\/\//.test(u) && new URL(u).pathname.replace(/\/+$/, '').endsWith('/client/v4'), {
+    .string()
+    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), {
+      message: 'must be an absolute http(s) URL',
+    })
+    .refine((u) => !URL.canParse(u) || new URL(u).pathname.replace(/\/+$/, '').endsWith('/client/v4'), {
       message: 'must end in /client/v4, like http://127.0.0.1:8787/client/v4',
     })
     .optional(),

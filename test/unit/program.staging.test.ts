@@ -1,0 +1,11 @@
+import { cloudConfig } from './support/pulumi-harness';
+import { describeStackProgram } from './support/stack-program-spec';
+
+describeStackProgram({
+  stack: 'staging',
+  config: cloudConfig(),
+  physicalName: (app) => `createsomething-${app}-staging`,
+  protect: false,
+  productionUrl: (app) => `https://createsomething-${app}-staging.pages.dev/`,
+  workerScripts: ['motion-extractor-staging'],
+});

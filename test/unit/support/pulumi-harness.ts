@@ -1,0 +1,109 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/** One `RegisterResource` call as the SDK sent it to the (mock) engine, options included. */
+export interface Registration {
+  type: string;
+  name: string;
+  urn: string;
+  parent: string;
+  custom: boolean;
+  protect: boolean;
+  retainOnDelete: boolean;
+  /** URNs this resource was registered as depending on (`dependsOn` plus those implied by inputs). */
+  dependencies: string[];
+  inputs: Record<string, unknown>;
+}
+
+export const ACCOUNT_ID = '0123456789abcdef0123456789abcdef';
+export const TOKEN = 'unit-test-token-00000000000000000000000000000';
+
+/** Outputs a mock provider gives back, shaped like Cloudflare's so components can compute from them. */
+function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (type) {
+    case 'cloudflare:index/d1Database:D1Database':
+      return { ...inputs, uuid: `uuid-${inputs.name}` };
+    case 'cloudflare:index/workersKvNamespace:WorkersKvNamespace':
+      return { ...inputs };
+    case 'cloudflare:index/pagesProject:PagesProject':
+      return { ...inputs, subdomain: `${inputs.name}.pages.dev` };
+    case 'command:local:Command':
+      return {
+        ...inputs,
+        stdout: JSON.stringify({
+          deploymentId: `dep-${name}`,
+          url: `https://dep-${name}.example.pages.dev`,
+          alias: null,
+        }),
+      };
+    case 'pulumi-nodejs:dynamic:Resource':
+      return { ...inputs, applied: [], appliedLastRun: [], bookmark: `bookmark-${name}` };
+    default:
+      return { ...inputs };
+  }
+}
+
+/**
+ * Registers Pulumi mocks for `stack` and records every registration with the options the SDK really sent
+ * (protect, retainOnDelete, dependencies), which `pulumi.runtime.Mocks` alone does not show.
+ */
+export async function installMocks(stack: string, config: Record<string, string>): Promise<Registration[]> {
+  const registrations: Registration[] = [];
+  pulumi.runtime.setAllConfig(
+    config,
+    Object.keys(config).filter((k) => k.endsWith('apiToken')),
+  );
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const idByType: Record<string, string> = {
+          'cloudflare:index/workersKvNamespace:WorkersKvNamespace': `kv-${args.inputs.title}`,
+        };
+        return { id: idByType[args.type] ?? `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+      },
+      call: (args) => args.inputs,
+    },
+    'create-something',
+    stack,
+    false,
+  );
+  // biome-ignore lint/suspicious/noExplicitAny: the mock monitor's request objects are untyped protobuf messages.
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  // biome-ignore lint/suspicious/noExplicitAny: see above.
+  monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
+    register(req, (err: unknown, res: { getUrn(): string } | undefined) => {
+      if (!err && res) {
+        registrations.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn: res.getUrn(),
+          parent: req.getParent(),
+          custom: req.getCustom(),
+          protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
+          dependencies: req.getDependenciesList(),
+          inputs: req.getObject()?.toJavaScript() ?? {},
+        });
+      }
+      callback(err, res);
+    });
+  };
+  return registrations;
+}
+
+/** Resolves an Output's value in tests (mocks resolve everything, including values unknown during a real preview). */
+export function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+export function localConfig(): Record<string, string> {
+  return {
+    'create-something:accountId': ACCOUNT_ID,
+    'cloudflare:apiToken': TOKEN,
+    'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4',
+  };
+}
+
+export function cloudConfig(): Record<string, string> {
+  return { 'create-something:accountId': ACCOUNT_ID, 'cloudflare:apiToken': TOKEN };
+}

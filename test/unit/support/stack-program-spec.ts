@@ -1,0 +1,154 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { APP_BINDINGS } from '../../../infra/plan/bindings';
+import { installMocks, outputValue, type Registration } from './pulumi-harness';
+
+export const APPS = ['space', 'io', 'agency', 'ltd'] as const;
+
+const TYPES = {
+  app: 'create-something:index:SiteApp',
+  database: 'cloudflare:index/d1Database:D1Database',
+  kv: 'cloudflare:index/workersKvNamespace:WorkersKvNamespace',
+  pages: 'cloudflare:index/pagesProject:PagesProject',
+  migrations: 'pulumi-nodejs:dynamic:Resource',
+  upload: 'command:local:Command',
+  worker: 'cloudflare:index/workersScript:WorkersScript',
+} as const;
+
+export interface StackExpectations {
+  stack: string;
+  config: Record<string, string>;
+  physicalName: (app: string) => string;
+  protect: boolean;
+  productionUrl: (app: string) => string;
+  workerScripts: string[];
+  apiBaseUrl?: string;
+}
+
+type ProgramOutputs = typeof import('../../../infra/index');
+
+/** Runs the real entry point (infra/index.ts) under mocks for one stack and checks the graph it declares. */
+export function describeStackProgram(expected: StackExpectations): void {
+  describe(`the ${expected.stack} stack`, () => {
+    let registrations: Registration[];
+    let program: ProgramOutputs;
+    const named = (type: string, name: string) => {
+      const found = registrations.find((r) => r.type === type && r.name === name);
+      if (!found) throw new Error(`no ${type} named ${name} was registered`);
+      return found;
+    };
+
+    beforeAll(async () => {
+      registrations = await installMocks(expected.stack, expected.config);
+      program = await import('../../../infra/index');
+      // Registration is asynchronous: once every exported output resolved, every resource has been registered.
+      for (const app of APPS) {
+        await outputValue(program.apps[app]!.deploymentUrl);
+        await outputValue(program.apps[app]!.migrationBookmark);
+      }
+    }, 120_000);
+
+    it('declares exactly one D1 database, KV namespace, Pages project, migrations and upload per app', () => {
+      for (const type of [TYPES.app, TYPES.database, TYPES.kv, TYPES.pages, TYPES.migrations, TYPES.upload]) {
+        expect(registrations.filter((r) => r.type === type)).toHaveLength(APPS.length);
+      }
+      expect(registrations.filter((r) => r.type === TYPES.app).map((r) => r.name)).toEqual([...APPS]);
+    });
+
+    it('gives every resource its stack physical name and always passes the account id', () => {
+      for (const app of APPS) {
+        const name = expected.physicalName(app);
+        expect(named(TYPES.database, `${app}-database`).inputs).toMatchObject({ name, accountId: expect.any(String) });
+        expect(named(TYPES.kv, `${app}-kv`).inputs).toMatchObject({ title: name, accountId: expect.any(String) });
+        expect(named(TYPES.pages, `${app}-pages`).inputs).toMatchObject({ name, productionBranch: 'main' });
+        expect(named(TYPES.pages, `${app}-pages`).inputs.accountId).toBe(expected.config['create-something:accountId']);
+      }
+    });
+
+    it("binds DB and KV to the app's own database uuid and namespace id, in production and preview", () => {
+      for (const app of APPS) {
+        const name = expected.physicalName(app);
+        const configs = named(TYPES.pages, `${app}-pages`).inputs.deploymentConfigs as Record<string, unknown>;
+        for (const environment of ['production', 'preview']) {
+          expect(configs[environment]).toMatchObject({
+            d1Databases: { [APP_BINDINGS.database]: { id: `uuid-${name}` } },
+            kvNamespaces: { [APP_BINDINGS.kv]: { namespaceId: `kv-${name}` } },
+          });
+        }
+      }
+    });
+
+    it(`${expected.protect ? 'protects' : 'does not protect'} the data-bearing resources`, () => {
+      for (const app of APPS) {
+        for (const [type, suffix] of [
+          [TYPES.database, 'database'],
+          [TYPES.kv, 'kv'],
+          [TYPES.pages, 'pages'],
+        ] as const) {
+          const registration = named(type, `${app}-${suffix}`);
+          expect({ protect: registration.protect, retainOnDelete: registration.retainOnDelete }).toEqual({
+            protect: expected.protect,
+            retainOnDelete: expected.protect,
+          });
+        }
+      }
+    });
+
+    it('uploads only after the migrations and the project exist, with the token as a secret', () => {
+      for (const app of APPS) {
+        const upload = named(TYPES.upload, `${app}-deployment-upload`);
+        expect(upload.dependencies).toContain(named(TYPES.migrations, `${app}-migrations`).urn);
+        expect(upload.dependencies).toContain(named(TYPES.pages, `${app}-pages`).urn);
+        const environment = upload.inputs.environment as Record<string, unknown>;
+        expect(environment.CLOUDFLARE_API_TOKEN).toMatchObject({
+          '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270',
+        });
+        expect(environment).toMatchObject({
+          PROJECT_NAME: expected.physicalName(app),
+          BRANCH: 'main',
+          PACKAGE_DIR: `packages/${app}`,
+        });
+        expect(environment.CLOUDFLARE_API_BASE_URL).toBe(expected.apiBaseUrl);
+        expect(upload.inputs.triggers).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+      }
+    });
+
+    it("applies each app's own migration files to its own database", () => {
+      for (const app of APPS) {
+        const inputs = named(TYPES.migrations, `${app}-migrations`).inputs;
+        expect(inputs.databaseId).toBe(`uuid-${expected.physicalName(app)}`);
+        expect(inputs.apiBaseUrl).toBe(expected.apiBaseUrl);
+        const files = inputs.files as { name: string }[];
+        expect(files.length).toBeGreaterThan(0);
+        expect(files.map((f) => f.name)).toEqual(files.map((f) => f.name).sort());
+      }
+    });
+
+    it('exports the outputs each package needs', async () => {
+      for (const app of APPS) {
+        const outputs = program.apps[app]!;
+        expect(await outputValue(outputs.projectName)).toBe(expected.physicalName(app));
+        expect(await outputValue(outputs.productionUrl)).toBe(expected.productionUrl(app));
+        expect(await outputValue(outputs.databaseId)).toBe(`uuid-${expected.physicalName(app)}`);
+        expect(await outputValue(outputs.kvNamespaceId)).toBe(`kv-${expected.physicalName(app)}`);
+        expect(await outputValue(outputs.deploymentUrl)).toBe(`https://dep-${app}-deployment-upload.example.pages.dev`);
+        expect(await outputValue(outputs.migrationBookmark)).toBe(`bookmark-${app}-migrations`);
+      }
+    });
+
+    it('deploys exactly the Workers the stack enables, with the package bindings plus their own', async () => {
+      const scripts = registrations.filter((r) => r.type === TYPES.worker);
+      expect(scripts.map((s) => s.inputs.scriptName)).toEqual(expected.workerScripts);
+      for (const script of scripts) {
+        const bindings = script.inputs.bindings as { type: string; name: string }[];
+        expect(bindings).toEqual(
+          expect.arrayContaining([
+            { type: 'd1', name: APP_BINDINGS.database, id: `uuid-${expected.physicalName('space')}` },
+            { type: 'kv_namespace', name: APP_BINDINGS.kv, namespaceId: `kv-${expected.physicalName('space')}` },
+          ]),
+        );
+        expect(script.inputs.contentSha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(script.inputs.mainModule).toMatch(/\.js$/);
+      }
+    });
+  });
+}

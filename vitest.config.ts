@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// `pnpm test` runs every tier: the infra unit tests here, and each package's own vitest project (apps on Miniflare,
+// emulator conformance, SDK), plus the end-to-end tier in test/e2e when the Pulumi toolchain is available.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'infra',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      'packages/*/vitest.config.ts',
+      'packages/*/workers/*/vitest.config.ts',
+    ],
+  },
+});
