@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { matchRealRuntimeSettings } from '../../support/real-runtime-settings';
 
 /** One `RegisterResource` call as the SDK sent it to the (mock) engine, options included. */
 export interface Registration {
@@ -66,6 +67,7 @@ export async function installMocks(stack: string, config: Record<string, string>
     stack,
     false,
   );
+  matchRealRuntimeSettings();
   // biome-ignore lint/suspicious/noExplicitAny: the mock monitor's request objects are untyped protobuf messages.
   const monitor = pulumi.runtime.getMonitor() as any;
   const register = monitor.registerResource.bind(monitor);

@@ -39,7 +39,8 @@ export function describeStackProgram(expected: StackExpectations): void {
 
     beforeAll(async () => {
       registrations = await installMocks(expected.stack, expected.config);
-      program = await import('../../../infra/index');
+      // A plain string so TypeScript's CommonJS settings (the Pulumi runtime's) accept it; vitest resolves it as usual.
+      program = (await import('../../../infra/index' as string)) as ProgramOutputs;
       // Registration is asynchronous: once every exported output resolved, every resource has been registered.
       for (const app of APPS) {
         await outputValue(program.apps[app]!.deploymentUrl);

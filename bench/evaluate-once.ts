@@ -1,0 +1,66 @@
+// One evaluation of the Pulumi program under mocks, in its own process so its peak memory is its own.
+// Mirrors infra/index.ts (config → stack definition → inventory scan → plan → declare) and waits until every
+// resource is registered. Prints one JSON line: { ms, maxRssMb, resources }.
+import * as pulumi from '@pulumi/pulumi';
+import { validateConfig } from '../infra/config';
+import { scanInventory } from '../infra/inventory/scan';
+import { planDeployment } from '../infra/plan/plan';
+import { declareInfrastructure } from '../infra/program';
+import { loadStackDefinition } from '../infra/stack-definition';
+import { matchRealRuntimeSettings } from '../test/support/real-runtime-settings';
+
+async function main(): Promise<void> {
+  const rootDir = process.argv[2] as string;
+  const stack = 'local';
+  const config: Record<string, string> = {
+    'create-something:accountId': '0123456789abcdef0123456789abcdef',
+    'cloudflare:apiToken': 'bench-token-000000000000000000000000000000',
+    'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4',
+  };
+  let resources = 0;
+  pulumi.runtime.setAllConfig(config);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        resources += 1;
+        const state: Record<string, unknown> = { ...args.inputs, uuid: `uuid-${args.name}`, bookmark: 'b' };
+        if (args.type === 'command:local:Command') state.stdout = '{"url":"https://x","deploymentId":"d"}';
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    'create-something',
+    stack,
+    false,
+  );
+  matchRealRuntimeSettings();
+  const started = performance.now();
+  const target = validateConfig(
+    stack,
+    (k) => config[k],
+    () => false,
+  );
+  const definition = loadStackDefinition(stack);
+  // Synthetic repositories have no Workers: keep the stack's settings, drop its Worker list.
+  const synthetic = process.argv[3] === '--synthetic';
+  const plan = planDeployment(
+    stack,
+    scanInventory(rootDir),
+    synthetic ? { ...definition, workers: [] } : definition,
+    target,
+  );
+  const outputs = declareInfrastructure(plan, pulumi.secret(target.apiToken), rootDir);
+  await Promise.all(
+    Object.values(outputs).map(
+      (app) => new Promise((resolve) => pulumi.all([app.deploymentUrl, app.migrationBookmark]).apply(resolve)),
+    ),
+  );
+  const ms = performance.now() - started;
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ ms, maxRssMb, resources, apps: plan.apps.length })}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
