@@ -57,6 +57,7 @@ stop_emulator() {
 	rm -f "$pid_file"
 }
 
+bash "$root/scripts/bootstrap.sh"
 # shellcheck source=scripts/pulumi-env.sh
 . "$root/scripts/pulumi-env.sh"
 pulumi stack select local --create --non-interactive >/dev/null 2>&1 || pulumi stack select local --non-interactive

@@ -1,0 +1,34 @@
+import { request } from 'node:http';
+
+export interface SiteResponse {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * GET a site the emulator serves by Host name (`createsomething-space.pages.localhost`). Connects to 127.0.0.1 and
+ * sends the Host header itself, since `*.localhost` names need not resolve on this machine.
+ */
+export function getByHost(port: number, host: string, path = '/'): Promise<SiteResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', headers: { host: `${host}:${port}`, accept: 'text/html' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        );
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error(`GET http://${host}${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The Host an emulator URL like `http://createsomething-io.pages.localhost:8787/` names. */
+export function hostOf(url: string): string {
+  return new URL(url).hostname;
+}

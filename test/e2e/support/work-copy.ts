@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * A private copy of the repository for tests that edit sources and migrations: the files git would see (tracked and
+ * untracked, not ignored), with every node_modules folder linked to the original's so nothing is reinstalled.
+ * The original work tree is never written to.
+ */
+export function makeWorkCopy(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-repo-'));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter((f) => f && existsSync(join(REPO_ROOT, f)));
+  for (const file of files) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(REPO_ROOT, file), join(dir, file));
+  }
+  for (const modules of nodeModulesFolders()) {
+    mkdirSync(dirname(join(dir, modules)), { recursive: true });
+    symlinkSync(join(REPO_ROOT, modules), join(dir, modules));
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** node_modules at the root, in each package and in each Worker. */
+function nodeModulesFolders(): string[] {
+  const found = ['node_modules'];
+  const packages = join(REPO_ROOT, 'packages');
+  for (const pkg of readdirSync(packages)) {
+    if (existsSync(join(packages, pkg, 'node_modules'))) found.push(`packages/${pkg}/node_modules`);
+    const workers = join(packages, pkg, 'workers');
+    if (!existsSync(workers)) continue;
+    for (const worker of readdirSync(workers)) {
+      if (existsSync(join(workers, worker, 'node_modules'))) found.push(`packages/${pkg}/workers/${worker}/node_modules`);
+    }
+  }
+  return found;
+}
