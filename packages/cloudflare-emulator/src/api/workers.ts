@@ -206,14 +206,21 @@ export function workersRoutes(s: Services): Hono {
   app.get('/scripts/:scriptName/content', content);
   app.get('/scripts/:scriptName/content/v2', content);
 
-  app.delete('/scripts/:scriptName', (c) => {
+  const remove = (c: Context) => {
     const w = script(s, nameParam(c));
     delete s.state.doc.scripts[w.name];
     s.state.save();
     rmSync(scriptDir(s, w.name), { recursive: true, force: true });
     s.runtime.invalidate();
     return ok(c, null);
-  });
+  };
+  app.delete('/scripts/:scriptName', remove);
+  app.delete('/services/:scriptName', remove);
+
+  // No Durable Object namespaces are emulated; wrangler lists them before deleting a Worker.
+  app.get('/durable_objects/namespaces', (c) =>
+    ok(c, [], { page: 1, per_page: 20, count: 0, total_count: 0, total_pages: 1 }),
+  );
 
   const getSettings = (c: Context) => ok(c, settingsView(script(s, nameParam(c))));
   const patchSettings = async (c: Context) => {
