@@ -1,21 +1,11 @@
 import Cloudflare from 'cloudflare';
 import { type CloudflareOptions, resolveConfig } from './config.js';
 import type { ClientContext } from './context.js';
-import { createD1, type D1Api } from './d1.js';
-import { createKv, type KvApi } from './kv.js';
-import { createPages, type PagesApi } from './pages.js';
-
-export interface CloudflareClient {
-  kv: KvApi;
-  d1: D1Api;
-  pages: PagesApi;
-  /** The account every operation is scoped to. */
-  accountId: string;
-  /** The API root requests go to. */
-  baseUrl: string;
-  /** The configured official SDK client, for anything this package does not wrap. */
-  sdk: Cloudflare;
-}
+import { createD1 } from './d1.js';
+import { createKv } from './kv.js';
+import { createPages } from './pages.js';
+import { sdks } from './sdk-registry.js';
+import type { CloudflareClient } from './types.js';
 
 /**
  * A client for composed Cloudflare operations. Reads credentials from `options` or the environment
@@ -36,12 +26,13 @@ export function createCloudflare(options: CloudflareOptions = {}): CloudflareCli
     timeout: config.timeoutMs,
   });
   const ctx: ClientContext = { sdk, accountId: config.accountId, d1Ids: new Map(), kvIds: new Map() };
-  return {
+  const client: CloudflareClient = {
     kv: createKv(ctx),
     d1: createD1(ctx),
     pages: createPages(ctx),
     accountId: config.accountId,
     baseUrl: sdk.baseURL,
-    sdk,
   };
+  sdks.set(client, sdk);
+  return client;
 }

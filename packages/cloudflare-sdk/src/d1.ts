@@ -2,54 +2,7 @@ import type { ClientContext } from './context.js';
 import { CloudflareApiError, CloudflareNotFoundError, toCloudflareError, withErrors } from './errors.js';
 import { findByName, isUuid } from './ids.js';
 import { collectAll } from './pagination.js';
-
-export interface D1Database {
-  uuid: string;
-  name: string;
-  created_at?: string;
-  version?: string;
-  file_size?: number;
-  num_tables?: number;
-}
-
-/** A value bound to a `?` placeholder. Passed to the API as is (numbers stay numbers). */
-export type D1Param = string | number | boolean | null;
-
-export interface D1Meta {
-  changed_db?: boolean;
-  changes?: number;
-  duration?: number;
-  last_row_id?: number;
-  rows_read?: number;
-  rows_written?: number;
-  size_after?: number;
-  [field: string]: unknown;
-}
-
-/** One statement's outcome; a query with several `;`-separated statements yields one each. */
-export interface D1StatementResult<Row> {
-  rows: Row[];
-  meta: D1Meta;
-}
-
-/** A database is given by id (a UUID) or by name. */
-export type D1DatabaseRef = string;
-
-export interface D1Api {
-  listDatabases(): Promise<D1Database[]>;
-  /** The database with this id or name; CloudflareNotFoundError when there is none. */
-  resolve(database: D1DatabaseRef): Promise<D1Database>;
-  /** Rows of the (last) statement, typed as `Row` (the caller vouches for the shape). */
-  query<Row = Record<string, unknown>>(database: D1DatabaseRef, sql: string, params?: D1Param[]): Promise<Row[]>;
-  /** The first row of the (last) statement, or null. */
-  first<Row = Record<string, unknown>>(database: D1DatabaseRef, sql: string, params?: D1Param[]): Promise<Row | null>;
-  /** Rows and meta of every statement, in order. */
-  exec<Row = Record<string, unknown>>(
-    database: D1DatabaseRef,
-    sql: string,
-    params?: D1Param[],
-  ): Promise<D1StatementResult<Row>[]>;
-}
+import type { D1Api, D1Database, D1DatabaseRef, D1Meta, D1Param, D1StatementResult } from './types.js';
 
 function toDatabase(raw: { uuid?: string; name?: string } & Record<string, unknown>): D1Database {
   return { ...raw, uuid: raw.uuid ?? '', name: raw.name ?? '' } as D1Database;

@@ -1,47 +1,9 @@
-import type Cloudflare from 'cloudflare';
 import { toFile } from 'cloudflare';
 import type { ClientContext } from './context.js';
 import { CloudflareNotFoundError, toCloudflareError, withErrors } from './errors.js';
 import { findByName, isKvNamespaceId } from './ids.js';
 import { collectAll } from './pagination.js';
-
-export type KvNamespace = Cloudflare.KV.Namespace;
-export type KvKey = Cloudflare.KV.Namespaces.Key;
-
-export interface KvPutOptions {
-  /** Seconds until the key expires (Cloudflare requires at least 60). */
-  expirationTtl?: number;
-  /** Absolute expiry, in seconds since the epoch. */
-  expiration?: number;
-  /** Arbitrary JSON stored with the key (at most 1024 bytes once serialized). */
-  metadata?: unknown;
-}
-
-export interface KvListKeysOptions {
-  /** Only keys starting with this. */
-  prefix?: string;
-  /** Keys per request (10–1000); all pages are fetched regardless. @default 1000 */
-  pageSize?: number;
-}
-
-/** A namespace is given by id (32 hex digits) or by title. */
-export type KvNamespaceRef = string;
-
-export interface KvApi {
-  listNamespaces(): Promise<KvNamespace[]>;
-  /** The namespace with this id or title; CloudflareNotFoundError when there is none. */
-  resolve(namespace: KvNamespaceRef): Promise<KvNamespace>;
-  /** The value as text, or null when the key does not exist. */
-  get(namespace: KvNamespaceRef, key: string): Promise<string | null>;
-  /** The value parsed as JSON, or null when the key does not exist. */
-  getJson<T = unknown>(namespace: KvNamespaceRef, key: string): Promise<T | null>;
-  put(namespace: KvNamespaceRef, key: string, value: string | Uint8Array, options?: KvPutOptions): Promise<void>;
-  /** `put` of `JSON.stringify(value)`. */
-  putJson(namespace: KvNamespaceRef, key: string, value: unknown, options?: KvPutOptions): Promise<void>;
-  delete(namespace: KvNamespaceRef, key: string): Promise<void>;
-  /** Every key (following the cursor across pages), optionally under a prefix. */
-  listKeys(namespace: KvNamespaceRef, options?: KvListKeysOptions): Promise<KvKey[]>;
-}
+import type { KvApi, KvListKeysOptions, KvNamespace, KvNamespaceRef, KvPutOptions } from './types.js';
 
 // KV answers a missing key with 404 and code 10009; a missing namespace with 10013.
 const NAMESPACE_NOT_FOUND = 10013;
@@ -58,7 +20,7 @@ export function createKv(ctx: ClientContext): KvApi {
     const operation = `kv.resolve(${namespace})`;
     if (isKvNamespaceId(namespace)) {
       try {
-        return await ctx.sdk.kv.namespaces.get(namespace, { account_id });
+        return (await ctx.sdk.kv.namespaces.get(namespace, { account_id })) as KvNamespace;
       } catch (error) {
         const typed = toCloudflareError(error, { operation, resource: { kind: 'KV namespace', id: namespace } });
         // A namespace may be titled like an id; only then is the title lookup below worth a request.

@@ -1,25 +1,7 @@
-import type Cloudflare from 'cloudflare';
 import type { ClientContext } from './context.js';
 import { withErrors } from './errors.js';
 import { collectAll } from './pagination.js';
-
-export type PagesProject = Cloudflare.Pages.Project;
-export type PagesDeployment = Cloudflare.Pages.Deployment;
-
-export interface PagesDeploymentsOptions {
-  /** Only `production` or only `preview` deployments. */
-  env?: 'production' | 'preview';
-}
-
-export interface PagesApi {
-  listProjects(): Promise<PagesProject[]>;
-  /** CloudflareNotFoundError (code 8000007) when there is no such project. */
-  getProject(name: string): Promise<PagesProject>;
-  /** Every deployment of the project, as the API orders them (newest first). */
-  listDeployments(name: string, options?: PagesDeploymentsOptions): Promise<PagesDeployment[]>;
-  /** The most recently created deployment, or null when the project has none. */
-  latestDeployment(name: string, options?: PagesDeploymentsOptions): Promise<PagesDeployment | null>;
-}
+import type { PagesApi, PagesDeployment, PagesDeploymentsOptions } from './types.js';
 
 function createdAt(d: PagesDeployment): number {
   const t = Date.parse(d.created_on ?? '');

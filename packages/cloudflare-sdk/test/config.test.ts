@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CloudflareConfigError, createCloudflare, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from '../src/index.js';
+import { officialSdk } from '../src/sdk.js';
 import { ACCOUNT, FakeCloudflareApi, TOKEN } from './support/fake-api.js';
 
 const creds = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT };
@@ -72,10 +73,16 @@ describe('base URL', () => {
 describe('SDK settings', () => {
   it('uses a modest retry count and timeout by default, and lets callers change them', () => {
     const cf = createCloudflare({ env: creds });
-    expect([cf.sdk.maxRetries, cf.sdk.timeout]).toEqual([DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS]);
+    expect([officialSdk(cf).maxRetries, officialSdk(cf).timeout]).toEqual([DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS]);
     expect([DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS]).toEqual([2, 30_000]);
     const custom = createCloudflare({ env: creds, maxRetries: 0, timeoutMs: 5000 });
-    expect([custom.sdk.maxRetries, custom.sdk.timeout]).toEqual([0, 5000]);
+    expect([officialSdk(custom).maxRetries, officialSdk(custom).timeout]).toEqual([0, 5000]);
+  });
+
+  it('hands out the configured official SDK client only for its own clients', () => {
+    const cf = createCloudflare({ env: creds, baseUrl: 'http://127.0.0.1:9/client/v4' });
+    expect(officialSdk(cf).baseURL).toBe('http://127.0.0.1:9/client/v4');
+    expect(() => officialSdk({ ...cf })).toThrow(/needs a client made by createCloudflare/);
   });
 
   it('refuses a negative retry count or a non-positive timeout', () => {
