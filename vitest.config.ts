@@ -12,6 +12,16 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // One engine run at a time: the suite's steps build on each other.
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
+        },
+      },
       'packages/*/vitest.config.ts',
       'packages/*/workers/*/vitest.config.ts',
     ],
