@@ -7,8 +7,8 @@ import { build } from 'esbuild';
 /**
  * @sveltejs/adapter-cloudflare 8.0.0-next.6 (the newest published for SvelteKit 3) still calls
  * `builder.generateManifest`, which SvelteKit 3.2 removed in favour of `generateServerInstance`.
- * This wrapper answers that one call from `generateServerInstance` output; everything else is the
- * official adapter. Drop it once a stable adapter for SvelteKit 3 is published.
+ * This wrapper answers that one call from `generateServerInstance` output (adding the SvelteKit 2
+ * manifest field names the adapter's worker still reads); everything else is the official adapter. Drop it once a stable adapter for SvelteKit 3 is published.
  *
  * It also bundles `_worker.js` with everything it imports (the adapter leaves imports pointing into
  * `.svelte-kit/output`), so `.svelte-kit/cloudflare` is complete on its own: it can be uploaded as is
@@ -67,5 +67,7 @@ function manifestFor(builder: Builder, { relativePath }: { relativePath: string 
   const start = source.indexOf(START);
   const end = source.lastIndexOf(END);
   if (start < 0 || end < start) throw new Error(`Unexpected generateServerInstance output in ${dest}`);
-  return source.slice(start + START.length, end);
+  // The adapter's worker reads the SvelteKit 2 camelCase names (`manifest.appPath`); SvelteKit 3 says `app_path`.
+  const manifest = source.slice(start + START.length, end);
+  return `((m) => Object.assign(m, { appPath: m.app_path, appDir: m.app_dir }))(${manifest})`;
 }

@@ -1,6 +1,6 @@
-import adapter from './cloudflare-adapter.ts';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import adapter from './cloudflare-adapter.ts';
 
 export default defineConfig({
   plugins: [

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,10 +9,12 @@ const worker = path.join(root, '.svelte-kit/cloudflare/_worker.js');
 /** Builds the app once for the whole test run; the tests serve the build output on Miniflare. */
 export default function setup(): void {
   if (process.env.SKIP_APP_BUILD === '1' && existsSync(worker)) {
-    console.warn(`\n[space tests] SKIP_APP_BUILD=1: testing the existing build from ${statSync(worker).mtime.toISOString()}\n`);
+    console.warn(
+      `\n[space tests] SKIP_APP_BUILD=1: testing the existing build from ${statSync(worker).mtime.toISOString()}\n`,
+    );
     return;
   }
-  const vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
+  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
   const started = performance.now();
   const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
     cwd: root,

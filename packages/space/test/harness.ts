@@ -9,7 +9,7 @@ import { unstable_readConfig } from 'wrangler';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.jsonc') });
-export const OUTPUT_DIR = path.join(ROOT, config.pages_build_output_dir ?? '.svelte-kit/cloudflare');
+export const OUTPUT_DIR = path.resolve(ROOT, config.pages_build_output_dir ?? '.svelte-kit/cloudflare');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript',
@@ -21,11 +21,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain',
 };
 
+/** Files Pages reads as configuration and never serves. */
+const PAGES_CONFIG_FILES = new Set(['_worker.js', '_routes.json', '_headers', '_redirects']);
+
 /** The ASSETS binding Pages gives `_worker.js`: static files from the output directory, 404 otherwise. */
 async function serveAsset(request: Request): Promise<Response> {
   const pathname = decodeURIComponent(new URL(request.url).pathname);
   const file = path.join(OUTPUT_DIR, pathname);
-  if (!file.startsWith(OUTPUT_DIR + path.sep) || path.basename(file).startsWith('_')) {
+  if (!file.startsWith(OUTPUT_DIR + path.sep) || PAGES_CONFIG_FILES.has(path.relative(OUTPUT_DIR, file))) {
     return new Response('Not found', { status: 404 });
   }
   try {
@@ -65,7 +68,7 @@ export function splitSql(sql: string): string[] {
 }
 
 export function migrationFiles(): string[] {
-  const dir = path.join(ROOT, config.d1_databases[0]?.migrations_dir ?? 'migrations');
+  const dir = path.resolve(ROOT, config.d1_databases[0]?.migrations_dir ?? 'migrations');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.sql'))
     .sort()
@@ -78,7 +81,10 @@ export interface RunningApp {
   db: D1Database;
   kv: KVNamespace;
   /** GET or POST against the app; `form` posts urlencoded fields from the app's own origin (passes CSRF checks). */
-  request(pathname: string, init?: { form?: Record<string, string>; body?: string; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    pathname: string,
+    init?: { form?: Record<string, string>; body?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -95,8 +101,10 @@ export async function startApp({ bindings = true, seedKv = {} }: StartOptions = 
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: 0,
-    modules: true,
-    scriptPath: path.join(OUTPUT_DIR, '_worker.js'),
+    // The build bundles _worker.js into one file; listing it explicitly stops Miniflare from trying to
+    // resolve the bundle's runtime-computed import() calls.
+    modulesRoot: OUTPUT_DIR,
+    modules: [{ type: 'ESModule', path: path.join(OUTPUT_DIR, '_worker.js') }],
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     serviceBindings: { ASSETS: serveAsset },
@@ -121,7 +129,8 @@ export async function startApp({ bindings = true, seedKv = {} }: StartOptions = 
     kv,
     request(pathname, init = {}) {
       const target = new URL(pathname, url);
-      const headers: Record<string, string> = { ...init.headers };
+      // Browsers ask for HTML; without it SvelteKit answers form posts with its JSON action result.
+      const headers: Record<string, string> = { accept: 'text/html', ...init.headers };
       let body = init.body;
       if (init.form) {
         body = new URLSearchParams(init.form).toString();

@@ -15,7 +15,10 @@ export function bindings(platform: App.Platform | undefined): Bindings {
   const missing = [!env?.DB && 'DB (D1 database)', !env?.KV && 'KV (KV namespace)'].filter(Boolean);
   if (!env || missing.length > 0) {
     const where = env ? '' : ' (no Cloudflare platform at all: run through wrangler or the adapter platform proxy)';
-    throw error(500, `Missing Cloudflare binding: ${missing.join(', ')}${where}. Bind it in the Pages project settings.`);
+    throw error(
+      500,
+      `Missing Cloudflare binding: ${missing.join(', ')}${where}. Bind it in the Pages project settings.`,
+    );
   }
   return { db: env.DB as D1Database, kv: env.KV as KVNamespace };
 }

@@ -1,13 +1,21 @@
 import { error, fail } from '@sveltejs/kit';
 import { bindings } from '#lib/server/bindings.ts';
 import { readForm } from '#lib/server/body.ts';
-import { getExperiment, listNotes, noteSchema, recentVisitors, recordView, slugSchema } from '#lib/server/experiments.ts';
+import {
+  getExperiment,
+  listNotes,
+  noteSchema,
+  recentVisitors,
+  recordView,
+  slugSchema,
+} from '#lib/server/experiments.ts';
 import { visitorId } from '#lib/server/visitor.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 function parseSlug(raw: string): string {
   const slug = slugSchema.safeParse(raw);
-  if (!slug.success) throw error(400, `Invalid experiment name "${raw.slice(0, 80)}": ${slug.error.issues[0]?.message}`);
+  if (!slug.success)
+    throw error(400, `Invalid experiment name "${raw.slice(0, 80)}": ${slug.error.issues[0]?.message}`);
   return slug.data;
 }
 
@@ -21,7 +29,8 @@ export const load: PageServerLoad = async ({ params, platform, request }) => {
     listNotes(db, slug),
     recentVisitors(kv, slug),
   ]);
-  return { experiment: experiment!, notes, visitors, counted };
+  if (!experiment) throw error(404, `No experiment named "${slug}"`);
+  return { experiment, notes, visitors, counted };
 };
 
 export const actions: Actions = {
