@@ -106,7 +106,8 @@ function detailsOf(error: APIError): CloudflareErrorDetail[] {
   });
 }
 
-function describe(status: number, errors: CloudflareErrorDetail[]): string {
+/** `HTTP 404, code 10013: namespace not found`, for messages. */
+export function describeFailure(status: number, errors: readonly CloudflareErrorDetail[]): string {
   const codes = errors.map((e) => `code ${e.code}: ${e.message}`).join('; ');
   return codes ? `HTTP ${status}, ${codes}` : `HTTP ${status}, no error details in the response`;
 }
@@ -132,7 +133,7 @@ export function toCloudflareError(error: unknown, context: ErrorContext): unknow
   const status = error.status;
   const errors = detailsOf(error);
   const codes = errors.map((e) => e.code);
-  const detail = describe(status, errors);
+  const detail = describeFailure(status, errors);
   const init = { operation: context.operation, status, errors };
 
   if (status === 401 || status === 403 || codes.some((c) => UNAUTHORIZED_CODES.has(c))) {

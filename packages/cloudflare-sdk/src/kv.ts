@@ -1,6 +1,6 @@
 import { toFile } from 'cloudflare';
 import type { ClientContext } from './context.js';
-import { CloudflareNotFoundError, toCloudflareError, withErrors } from './errors.js';
+import { CloudflareNotFoundError, describeFailure, toCloudflareError, withErrors } from './errors.js';
 import { findByName, isKvNamespaceId } from './ids.js';
 import { collectAll } from './pagination.js';
 import type { KvApi, KvListKeysOptions, KvNamespace, KvNamespaceRef, KvPutOptions } from './types.js';
@@ -54,7 +54,7 @@ export function createKv(ctx: ClientContext): KvApi {
       if (typed instanceof CloudflareNotFoundError && !typed.codes.includes(NAMESPACE_NOT_FOUND)) return null;
       if (typed instanceof CloudflareNotFoundError) {
         throw new CloudflareNotFoundError(
-          `KV namespace "${namespace}" not found (${operation}: ${typed.errors.map((e) => `code ${e.code}: ${e.message}`).join('; ')})`,
+          `KV namespace "${namespace}" not found (${operation}: ${describeFailure(typed.status, typed.errors)})`,
           { operation, status: typed.status, errors: [...typed.errors], resource: 'KV namespace', id: namespace },
           error,
         );

@@ -72,6 +72,9 @@ describe('kv.get / getJson', () => {
     expect(error).toBeInstanceOf(CloudflareNotFoundError);
     expect(error).toMatchObject({ resource: 'KV namespace', id: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', status: 404 });
     expect((error as CloudflareNotFoundError).codes).toEqual([10013]);
+    expect(error.message).toMatch(
+      /^KV namespace "b{32}" not found \(kv.get\(b{32}, k\): HTTP 404, code 10013: namespace not found\)$/,
+    );
   });
 
   it('parses JSON, and says which key holds something else', async () => {
