@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { CfError, ok, paginate, readJson, requireString } from '../envelope.ts';
 import { newHexId } from '../ids.ts';
 import type { KvNamespaceMeta } from '../kv/types.ts';
+import { bracketFields } from '../multipart/bracket-fields.ts';
 import type { Services } from './context.ts';
 
 const view = (ns: KvNamespaceMeta) => ({ id: ns.id, title: ns.title, supports_url_encoding: true });
@@ -22,7 +23,7 @@ async function readValue(c: Context): Promise<{ value: Uint8Array; metadata: unk
     if (v === null) throw new CfError(400, 10026, 'Multipart KV writes need a "value" part.');
     const value = typeof v === 'string' ? new TextEncoder().encode(v) : new Uint8Array(await v.arrayBuffer());
     const m = form.get('metadata');
-    let metadata: unknown = null;
+    let metadata: unknown = bracketFields(form, 'metadata') ?? null;
     if (m !== null) {
       try {
         metadata = JSON.parse(typeof m === 'string' ? m : await m.text());

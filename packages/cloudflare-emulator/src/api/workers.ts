@@ -108,20 +108,35 @@ function deploymentView(w: WorkerScript) {
   };
 }
 
+/**
+ * The body is multipart. The official SDK labels it `application/javascript` while sending a multipart body, so the
+ * boundary is taken from the body's first line when the header has none.
+ */
 async function readUpload(c: Context) {
   const type = c.req.header('content-type') ?? '';
-  if (!type.startsWith('multipart/form-data')) {
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > MAX_SCRIPT_BYTES) {
+    throw new CfError(
+      413,
+      10027,
+      `Script upload is ${bytes.length} bytes; Workers accepts at most ${MAX_SCRIPT_BYTES}: shrink the bundle.`,
+    );
+  }
+  const firstLine = new TextDecoder().decode(bytes.subarray(0, 200)).split(/\r?\n/)[0] ?? '';
+  const boundary =
+    /boundary=("?)([^";]+)\1/.exec(type)?.[2] ?? (firstLine.startsWith('--') ? firstLine.slice(2).trim() : undefined);
+  if (!boundary) {
     throw new CfError(
       400,
       10021,
       'Upload the script as multipart/form-data with a "metadata" part and the module parts.',
     );
   }
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_SCRIPT_BYTES)
-    throw new CfError(413, 10027, `Script upload is ${length} bytes; Workers accepts at most ${MAX_SCRIPT_BYTES}.`);
   try {
-    return await parseWorkerForm(await c.req.formData());
+    const form = await new Response(bytes, {
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    }).formData();
+    return await parseWorkerForm(form);
   } catch (e) {
     throw new CfError(400, 10021, `Invalid Worker upload: ${(e as Error).message}.`);
   }

@@ -1,3 +1,5 @@
+import { bracketFields } from '../multipart/bracket-fields.ts';
+
 /** A module as Miniflare takes it. */
 export interface WorkerModule {
   type: 'ESModule' | 'CommonJS' | 'Text' | 'Data' | 'CompiledWasm';
@@ -27,11 +29,11 @@ function moduleType(contentType: string, name: string): WorkerModule['type'] | u
 /** Read a Workers multipart upload (script upload body, or a Pages `_worker.bundle`) into metadata + modules. */
 export async function parseWorkerForm(form: FormData): Promise<ParsedUpload> {
   const metaPart = form.get('metadata');
-  if (metaPart === null) throw new Error('missing "metadata" part');
-  const metadata = JSON.parse(typeof metaPart === 'string' ? metaPart : await metaPart.text()) as Record<
-    string,
-    unknown
-  >;
+  const metadata =
+    metaPart === null
+      ? bracketFields(form, 'metadata')
+      : (JSON.parse(typeof metaPart === 'string' ? metaPart : await metaPart.text()) as Record<string, unknown>);
+  if (metadata === undefined) throw new Error('missing "metadata" part');
   const modules: WorkerModule[] = [];
   for (const [field, value] of form.entries()) {
     if (field === 'metadata' || typeof value === 'string') continue;
