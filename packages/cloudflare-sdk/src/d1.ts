@@ -1,6 +1,7 @@
 import type { ClientContext } from './context.js';
 import { CloudflareApiError, CloudflareNotFoundError, toCloudflareError, withErrors } from './errors.js';
 import { findByName, isUuid } from './ids.js';
+import { withResolvedId } from './name-cache.js';
 import { collectAll } from './pagination.js';
 import type { D1Api, D1Database, D1DatabaseRef, D1Meta, D1Param, D1StatementResult } from './types.js';
 
@@ -51,9 +52,9 @@ export function createD1(ctx: ClientContext): D1Api {
     return resolveByName(database, operation);
   }
 
-  async function idOf(database: D1DatabaseRef): Promise<string> {
-    if (isUuid(database)) return database;
-    return ctx.d1Ids.get(database) ?? (await resolveByName(database, `d1.resolve(${database})`)).uuid;
+  function withId<T>(database: D1DatabaseRef, use: (id: string) => Promise<T>): Promise<T> {
+    const lookup = async () => (await resolveByName(database, `d1.resolve(${database})`)).uuid;
+    return withResolvedId(database, isUuid(database), ctx.d1Ids, lookup, use);
   }
 
   async function exec<Row>(database: D1DatabaseRef, sql: string, params: D1Param[] = []) {
@@ -61,12 +62,13 @@ export function createD1(ctx: ClientContext): D1Api {
       throw new TypeError('d1.query needs a SQL string, e.g. cf.d1.query("my-db", "SELECT 1").');
     }
     const operation = `d1.query(${database})`;
-    const id = await idOf(database);
-    const results = await withErrors({ operation, resource: { kind: 'D1 database', id: database } }, () =>
-      collectAll(
-        // The SDK types params as strings, but the API binds JSON values; numbers must stay numbers for SQLite.
-        ctx.sdk.d1.database.query(id, { account_id, sql, params: params as string[] }),
-        operation,
+    const results = await withId(database, (id) =>
+      withErrors({ operation, resource: { kind: 'D1 database', id: database } }, () =>
+        collectAll(
+          // The SDK types params as strings, but the API binds JSON values; numbers must stay numbers for SQLite.
+          ctx.sdk.d1.database.query(id, { account_id, sql, params: params as string[] }),
+          operation,
+        ),
       ),
     );
     const failed = results.find((r) => r.success === false);

@@ -2,6 +2,7 @@ import { toFile } from 'cloudflare';
 import type { ClientContext } from './context.js';
 import { CloudflareNotFoundError, describeFailure, toCloudflareError, withErrors } from './errors.js';
 import { findByName, isKvNamespaceId } from './ids.js';
+import { withResolvedId } from './name-cache.js';
 import { collectAll } from './pagination.js';
 import type { KvApi, KvListKeysOptions, KvNamespace, KvNamespaceRef, KvPutOptions } from './types.js';
 
@@ -40,27 +41,28 @@ export function createKv(ctx: ClientContext): KvApi {
     return found;
   }
 
-  async function idOf(namespace: KvNamespaceRef): Promise<string> {
-    if (isKvNamespaceId(namespace)) return namespace;
-    return ctx.kvIds.get(namespace) ?? (await resolve(namespace)).id;
+  function withId<T>(namespace: KvNamespaceRef, use: (namespace_id: string) => Promise<T>): Promise<T> {
+    const lookup = async () => (await resolve(namespace)).id;
+    return withResolvedId(namespace, isKvNamespaceId(namespace), ctx.kvIds, lookup, use);
   }
 
-  async function getResponse(namespace: KvNamespaceRef, key: string, operation: string): Promise<Response | null> {
-    const namespace_id = await idOf(namespace);
-    try {
-      return await ctx.sdk.kv.namespaces.values.get(key, { account_id, namespace_id });
-    } catch (error) {
-      const typed = toCloudflareError(error, { operation, resource: { kind: 'KV key', id: key } });
-      if (typed instanceof CloudflareNotFoundError && !typed.codes.includes(NAMESPACE_NOT_FOUND)) return null;
-      if (typed instanceof CloudflareNotFoundError) {
-        throw new CloudflareNotFoundError(
-          `KV namespace "${namespace}" not found (${operation}: ${describeFailure(typed.status, typed.errors)})`,
-          { operation, status: typed.status, errors: [...typed.errors], resource: 'KV namespace', id: namespace },
-          error,
-        );
+  function getResponse(namespace: KvNamespaceRef, key: string, operation: string): Promise<Response | null> {
+    return withId(namespace, async (namespace_id) => {
+      try {
+        return await ctx.sdk.kv.namespaces.values.get(key, { account_id, namespace_id });
+      } catch (error) {
+        const typed = toCloudflareError(error, { operation, resource: { kind: 'KV key', id: key } });
+        if (typed instanceof CloudflareNotFoundError && !typed.codes.includes(NAMESPACE_NOT_FOUND)) return null;
+        if (typed instanceof CloudflareNotFoundError) {
+          throw new CloudflareNotFoundError(
+            `KV namespace "${namespace}" not found (${operation}: ${describeFailure(typed.status, typed.errors)})`,
+            { operation, status: typed.status, errors: [...typed.errors], resource: 'KV namespace', id: namespace },
+            error,
+          );
+        }
+        throw typed;
       }
-      throw typed;
-    }
+    });
   }
 
   async function get(namespace: KvNamespaceRef, key: string): Promise<string | null> {
@@ -81,40 +83,43 @@ export function createKv(ctx: ClientContext): KvApi {
 
   async function put(namespace: KvNamespaceRef, key: string, value: string | Uint8Array, options: KvPutOptions = {}) {
     const operation = `kv.put(${namespace}, ${key})`;
-    const namespace_id = await idOf(namespace);
-    await withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, async () => {
-      await ctx.sdk.kv.namespaces.values.update(key, {
-        account_id,
-        namespace_id,
-        // Bytes go as a file part so they arrive unchanged; text goes as a plain form field.
-        value: typeof value === 'string' ? value : await toFile(value, 'value'),
-        // The SDK would spread an object into `metadata[field]` parts; the API wants one JSON part.
-        ...(options.metadata === undefined ? {} : { metadata: JSON.stringify(options.metadata) }),
-        ...(options.expirationTtl === undefined ? {} : { expiration_ttl: options.expirationTtl }),
-        ...(options.expiration === undefined ? {} : { expiration: options.expiration }),
-      });
-    });
+    await withId(namespace, (namespace_id) =>
+      withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, async () => {
+        await ctx.sdk.kv.namespaces.values.update(key, {
+          account_id,
+          namespace_id,
+          // Bytes go as a file part so they arrive unchanged; text goes as a plain form field.
+          value: typeof value === 'string' ? value : await toFile(value, 'value'),
+          // The SDK would spread an object into `metadata[field]` parts; the API wants one JSON part.
+          ...(options.metadata === undefined ? {} : { metadata: JSON.stringify(options.metadata) }),
+          ...(options.expirationTtl === undefined ? {} : { expiration_ttl: options.expirationTtl }),
+          ...(options.expiration === undefined ? {} : { expiration: options.expiration }),
+        });
+      }),
+    );
   }
 
   async function del(namespace: KvNamespaceRef, key: string) {
     const operation = `kv.delete(${namespace}, ${key})`;
-    const namespace_id = await idOf(namespace);
-    await withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, () =>
-      ctx.sdk.kv.namespaces.values.delete(key, { account_id, namespace_id }),
+    await withId(namespace, (namespace_id) =>
+      withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, () =>
+        ctx.sdk.kv.namespaces.values.delete(key, { account_id, namespace_id }),
+      ),
     );
   }
 
   async function listKeys(namespace: KvNamespaceRef, options: KvListKeysOptions = {}) {
     const operation = `kv.listKeys(${namespace})`;
-    const namespace_id = await idOf(namespace);
-    return withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, () =>
-      collectAll(
-        ctx.sdk.kv.namespaces.keys.list(namespace_id, {
-          account_id,
-          limit: options.pageSize ?? 1000,
-          ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-        }),
-        operation,
+    return withId(namespace, (namespace_id) =>
+      withErrors({ operation, resource: { kind: 'KV namespace', id: namespace } }, () =>
+        collectAll(
+          ctx.sdk.kv.namespaces.keys.list(namespace_id, {
+            account_id,
+            limit: options.pageSize ?? 1000,
+            ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+          }),
+          operation,
+        ),
       ),
     );
   }

@@ -136,6 +136,29 @@ describe('d1.query', () => {
     );
   });
 
+  it('finds a database recreated under the same name (the cached id is stale)', async () => {
+    api.d1 = [SPACE];
+    const cf = clientFor(api);
+    await cf.d1.query('createsomething-space', 'SELECT 1');
+    const recreated = { ...SPACE, uuid: uuidFor(42) };
+    api.d1 = [recreated];
+    await cf.d1.query('createsomething-space', 'SELECT 1');
+    expect(api.calls()).toEqual([
+      'GET /d1/database?per_page=100&name=createsomething-space',
+      `POST /d1/database/${SPACE.uuid}/query`,
+      `POST /d1/database/${SPACE.uuid}/query`,
+      'GET /d1/database?per_page=100&name=createsomething-space',
+      `POST /d1/database/${recreated.uuid}/query`,
+    ]);
+  });
+
+  it('refuses to guess when two databases share a name', async () => {
+    api.d1 = [SPACE, { ...SPACE, uuid: uuidFor(7) }];
+    await expect(clientFor(api).d1.query('createsomething-space', 'SELECT 1')).rejects.toThrow(
+      `"createsomething-space" names 2 entries (${SPACE.uuid}, ${uuidFor(7)}); use an id instead.`,
+    );
+  });
+
   it('refuses an empty statement before sending anything', async () => {
     await expect(clientFor(api).d1.query(SPACE.uuid, '  ')).rejects.toThrow(/needs a SQL string/);
     expect(api.requests).toHaveLength(0);

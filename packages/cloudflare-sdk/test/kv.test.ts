@@ -97,6 +97,24 @@ describe('kv.get / getJson', () => {
   });
 });
 
+describe('names cached per client', () => {
+  it('finds a namespace recreated under the same title', async () => {
+    seed({ k: 'old' });
+    const cf = clientFor(api);
+    expect(await cf.kv.get('createsomething-space-KV', 'k')).toBe('old');
+    const fresh = 'cccccccccccccccccccccccccccccccc';
+    api.kv = new Map([
+      [fresh, { title: 'createsomething-space-KV', entries: new Map([['k', { value: Buffer.from('new') }]]) }],
+    ]);
+    expect(await cf.kv.get('createsomething-space-KV', 'k')).toBe('new');
+    expect(api.calls().slice(2)).toEqual([
+      `GET ${NS_PATH}/values/k`,
+      'GET /storage/kv/namespaces?per_page=100',
+      `GET /storage/kv/namespaces/${fresh}/values/k`,
+    ]);
+  });
+});
+
 describe('kv.put / putJson / delete', () => {
   it('PUTs multipart with the value, metadata as one JSON part and the TTL as a query parameter', async () => {
     seed();
