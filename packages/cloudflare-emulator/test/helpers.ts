@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningEmulator, startEmulator } from '../src/index.ts';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../src/index.ts';
 
 export const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER_BIN = join(PACKAGE_DIR, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -23,16 +23,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(name: string): Promise<Harness> {
+export async function startHarness(name: string, options: EmulatorOptions = {}): Promise<Harness> {
   const dataDir = tempDir(name);
   const h: Harness = {
-    emu: await startEmulator({ port: 0, dataDir }),
+    emu: await startEmulator({ ...options, port: 0, dataDir }),
     dataDir,
     async restart() {
       const port = h.emu.port;
       const unknown = [...h.emu.unknownRoutes];
       await h.emu.stop();
-      h.emu = await startEmulator({ port, dataDir });
+      h.emu = await startEmulator({ ...options, port, dataDir });
       h.emu.unknownRoutes.push(...unknown);
     },
     async close() {

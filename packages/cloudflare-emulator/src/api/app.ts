@@ -36,13 +36,16 @@ export function apiApp(s: Services): Hono {
     '*',
     bodyLimit({
       maxSize: s.maxUploadBytes,
-      onError: (c) =>
-        fail(c, 413, [
+      // The rest of the body is never read, so the connection must not be reused for another request.
+      onError: (c) => {
+        c.header('connection', 'close');
+        return fail(c, 413, [
           {
             code: 10027,
             message: `Request body exceeds the ${s.maxUploadBytes} byte limit: split the upload into smaller requests.`,
           },
-        ]),
+        ]);
+      },
     }),
   );
 
