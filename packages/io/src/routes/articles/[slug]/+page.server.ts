@@ -1,0 +1,42 @@
+import { error, fail } from '@sveltejs/kit';
+import { feedbackSchema, getArticle, slugSchema } from '#lib/server/articles.ts';
+import { bindings } from '#lib/server/bindings.ts';
+import { readForm } from '#lib/server/body.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+function parseSlug(raw: string): string {
+  const slug = slugSchema.safeParse(raw);
+  if (!slug.success) throw error(400, `Invalid article name "${raw.slice(0, 80)}": ${slug.error.issues[0]?.message}`);
+  return slug.data;
+}
+
+export const load: PageServerLoad = async ({ params, platform }) => {
+  const { db } = bindings(platform);
+  const slug = parseSlug(params.slug);
+  const article = await getArticle(db, slug);
+  if (!article) throw error(404, `No article named "${slug}"`);
+  const votes = await db
+    .prepare('SELECT COALESCE(SUM(helpful), 0) AS yes, COUNT(*) AS total FROM article_feedback WHERE slug = ?')
+    .bind(slug)
+    .first<{ yes: number; total: number }>();
+  return { article, votes: { yes: votes?.yes ?? 0, total: votes?.total ?? 0 } };
+};
+
+export const actions: Actions = {
+  default: async ({ params, platform, request }) => {
+    const { db } = bindings(platform);
+    const slug = parseSlug(params.slug);
+    const form = await readForm(request);
+    const values = { helpful: String(form.get('helpful') ?? ''), comment: String(form.get('comment') ?? '') };
+    const parsed = feedbackSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, { message: parsed.error.issues.map((issue) => issue.message).join('; '), values });
+    }
+    if (!(await getArticle(db, slug))) throw error(404, `No article named "${slug}"`);
+    await db
+      .prepare('INSERT INTO article_feedback (slug, helpful, comment) VALUES (?, ?, ?)')
+      .bind(slug, parsed.data.helpful === 'yes' ? 1 : 0, parsed.data.comment)
+      .run();
+    return { saved: true };
+  },
+};

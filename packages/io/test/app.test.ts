@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from './harness.ts';
+
+let app: RunningApp;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+
+async function count(table: string): Promise<number> {
+  return (await app.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? Number.NaN;
+}
+
+describe('home page', () => {
+  it('lists the seeded articles from D1, newest first', async () => {
+    const res = await app.request('/');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const order = ['Migrations Without Fear', 'KV as a Read-Through Cache', 'Edge-First SvelteKit'].map((t) =>
+      html.indexOf(t),
+    );
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('writes its snapshot to KV on first view with TTL and {created} metadata, then reads it back', async () => {
+    await app.kv.delete('home:snapshot');
+    const before = Date.now();
+    const html = await (await app.request('/')).text();
+    expect(html).toContain('Library snapshot: 3 articles, latest published 2026-10-21');
+    expect(html).toContain('just computed');
+    const stored = await app.kv.getWithMetadata<unknown, { created: number }>('home:snapshot', { type: 'json' });
+    expect(stored.value).toEqual({ articles: 3, latest: '2026-10-21' });
+    expect(stored.metadata?.created).toBeGreaterThanOrEqual(before - 1000);
+    const key = (await app.kv.list({ prefix: 'home:' })).keys[0];
+    expect(key?.expiration).toBeGreaterThanOrEqual(Math.floor(before / 1000) + 290);
+
+    await app.kv.put('home:snapshot', JSON.stringify({ articles: 41, latest: '2030-01-01' }), {
+      metadata: { created: Date.UTC(2026, 4, 5) },
+    });
+    const again = await (await app.request('/')).text();
+    expect(again).toContain('Library snapshot: 41 articles, latest published 2030-01-01');
+    expect(again).toContain('cached 2026-05-05T00:00:00.000Z');
+  });
+});
+
+describe('search', () => {
+  it('finds articles in D1, caches the results in KV and records every search', async () => {
+    const searchesBefore = await count('searches');
+    const first = await (await app.request('/?q=Cache')).text();
+    expect(first).toContain('2 results for “Cache”');
+    expect(first).toContain('KV as a Read-Through Cache');
+    expect(first).toContain('Fresh from D1, now cached in KV');
+
+    const cached = await app.kv.getWithMetadata<{ slug: string }[], { created: number }>('search:cache', {
+      type: 'json',
+    });
+    expect(cached.value?.map((a) => a.slug)).toEqual(['kv-as-a-cache', 'edge-first-sveltekit']);
+    expect(cached.metadata?.created).toBeTypeOf('number');
+
+    const second = await (await app.request('/?q=cache')).text();
+    expect(second).toContain('Served from the KV cache');
+    expect(await count('searches')).toBe(searchesBefore + 2);
+    const last = await app.db
+      .prepare('SELECT query, result_count FROM searches ORDER BY id DESC')
+      .first<{ query: string; result_count: number }>();
+    expect(last).toEqual({ query: 'cache', result_count: 2 });
+
+    expect(await (await app.request('/')).text()).toContain('Recently searched: cache');
+  });
+
+  it('treats % and _ literally', async () => {
+    const html = await (await app.request('/?q=%25%25')).text();
+    expect(html).toContain('0 results for “%%”');
+  });
+
+  it('answers the JSON API, and 400 with a message for a bad query without recording it', async () => {
+    const ok = await app.request('/api/search?q=migrations');
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { results: { slug: string }[] };
+    expect(body.results.map((r) => r.slug)).toEqual(['migrations-without-fear']);
+
+    const before = await count('searches');
+    const bad = await app.request('/api/search?q=x');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toContain('at least 2 characters');
+    const page = await app.request(`/?q=${'y'.repeat(101)}`);
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('Search for at most 100 characters');
+    expect(await count('searches')).toBe(before);
+    expect((await app.kv.list({ prefix: 'search:y' })).keys).toHaveLength(0);
+  });
+});
+
+describe('article feedback', () => {
+  it('stores valid feedback in D1', async () => {
+    const before = await count('article_feedback');
+    const res = await app.request('/articles/edge-first-sveltekit', { form: { helpful: 'yes', comment: 'Clear.' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Thanks for the feedback.');
+    expect(html).toContain('1 of 1 readers found this helpful');
+    expect(await count('article_feedback')).toBe(before + 1);
+  });
+
+  it('refuses invalid feedback (400) and oversize bodies (413), writing nothing', async () => {
+    const before = await count('article_feedback');
+    const bad = await app.request('/articles/edge-first-sveltekit', { form: { helpful: 'maybe', comment: '' } });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Choose whether the article helped');
+    const big = await app.request('/articles/edge-first-sveltekit', {
+      form: { helpful: 'no', comment: 'z'.repeat(10_000) },
+    });
+    expect(big.status).toBe(413);
+    expect(await count('article_feedback')).toBe(before);
+  });
+
+  it('answers 404 for an unknown article', async () => {
+    const res = await app.request('/articles/not-written-yet');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('No article named');
+  });
+});
+
+describe('without bindings', () => {
+  it('renders a 500 page naming the missing bindings', async () => {
+    const bare = await startApp({ bindings: false });
+    try {
+      const res = await bare.request('/');
+      expect(res.status).toBe(500);
+      expect(await res.text()).toContain('Missing Cloudflare binding: DB (D1 database), KV (KV namespace)');
+    } finally {
+      await bare.stop();
+    }
+  });
+});
