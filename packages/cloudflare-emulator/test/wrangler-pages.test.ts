@@ -126,6 +126,15 @@ describe('wrangler pages against the emulator', () => {
     const deploy = entries.find((e) => e.type === 'pages-deploy');
     expect(deploy?.url).toMatch(new RegExp(`^http://[0-9a-f]{8}\\.${project}\\.pages\\.localhost:${h.emu.port}$`));
 
+    // Run where no wrangler config exists, wrangler sends none: the project's bindings stay in charge.
+    const received = (await (
+      await fetch(`http://127.0.0.1:${h.emu.port}/__emulator/pages/${project}/deployments`)
+    ).json()) as Array<{ received_parts: string[] }>;
+    expect(received[0]?.received_parts).toEqual(
+      expect.arrayContaining(['manifest', 'branch', '_worker.bundle', '_routes.json', '_headers', '_redirects']),
+    );
+    expect(received[0]?.received_parts).not.toContain('wrangler_config_hash');
+
     const data = await fetchSite(h.emu, host, '/api/data');
     expect(data.status).toBe(200);
     expect(JSON.parse(data.body)).toEqual({

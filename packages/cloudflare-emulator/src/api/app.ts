@@ -4,6 +4,7 @@ import { CfError, fail } from '../envelope.ts';
 import { verifyUploadJwt } from '../pages/upload-token.ts';
 import type { Services } from './context.ts';
 import { d1ImportUpload, d1Routes } from './d1.ts';
+import { introspectionRoutes } from './introspection.ts';
 import { kvRoutes } from './kv.ts';
 import { pagesAssetRoutes, pagesRoutes } from './pages.ts';
 import { userRoutes } from './user.ts';
@@ -30,6 +31,7 @@ export function apiApp(s: Services): Hono {
   });
 
   app.route('/', d1ImportUpload(s));
+  app.route('/', introspectionRoutes(s));
 
   const v4 = new Hono();
   v4.use(

@@ -194,7 +194,15 @@ export function pagesRoutes(s: Services): Hono {
       created_on: nowIso(),
       files,
       env_vars: (envConfig.env_vars as Record<string, unknown> | undefined) ?? {},
+      received_parts: [...new Set(form.keys())],
     };
+    if (form.has('wrangler_config_hash')) {
+      // Cloudflare would let the uploaded wrangler config take over the project's bindings; the emulator keeps the
+      // project's own config and says so, because a deploy that ships a config is usually a mistake here.
+      console.warn(
+        `[emulator] deployment to ${p.name} included a wrangler config (pages_build_output_dir=${await partText(form, 'pages_build_output_dir')})`,
+      );
+    }
     const commitHash = await partText(form, 'commit_hash');
     const commitMessage = await partText(form, 'commit_message');
     if (commitHash !== undefined) d.commit_hash = commitHash;

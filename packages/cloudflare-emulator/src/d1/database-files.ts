@@ -28,7 +28,12 @@ export interface QueryMeta {
 interface TimelineEntry {
   seq: number;
   at: number;
+  /** Its copy was deleted to bound disk use; the bookmark can no longer be restored. */
+  pruned?: boolean;
 }
+
+/** Copies kept per database (Cloudflare keeps 30 days; an emulator keeps the most recent writes). */
+export const KEPT_SNAPSHOTS = 500;
 
 /**
  * A D1 database as a real SQLite file, plus an honest Time Travel timeline: after every request that changes the
@@ -192,7 +197,20 @@ export class D1File {
     rmSync(snap, { force: true });
     this.db.exec(`VACUUM INTO '${snap.replaceAll("'", "''")}'`);
     this.timeline.push({ seq, at: Date.now() });
+    const live = this.timeline.filter((e) => !e.pruned);
+    for (const old of live.slice(0, Math.max(0, live.length - KEPT_SNAPSHOTS))) {
+      rmSync(join(this.dir, 'snapshots', `${old.seq}.sqlite`), { force: true });
+      old.pruned = true;
+    }
     writeFileSync(join(this.dir, 'timeline.json'), JSON.stringify(this.timeline));
+  }
+
+  private expired(entry: TimelineEntry): CfError {
+    return new CfError(
+      400,
+      7500,
+      `Bookmark ${this.bookmarkFor(entry.seq)} is older than the ${KEPT_SNAPSHOTS} most recent writes the emulator keeps: pick a later point.`,
+    );
   }
 
   currentBookmark(): string {
@@ -215,6 +233,7 @@ export class D1File {
     }
     let pick = first;
     for (const e of this.timeline) if (e.at <= timestamp) pick = e;
+    if (pick.pruned) throw this.expired(pick);
     return this.bookmarkFor(pick.seq);
   }
 
@@ -229,6 +248,7 @@ export class D1File {
         `Bookmark "${bookmark}" does not belong to this database: get one from GET …/time_travel/bookmark.`,
       );
     }
+    if (entry.pruned) throw this.expired(entry);
     return entry;
   }
 

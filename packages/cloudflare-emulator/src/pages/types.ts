@@ -31,6 +31,8 @@ export interface Deployment {
   commit_dirty?: boolean;
   created_on: string;
   files: DeploymentFiles;
+  /** Names of the multipart parts the client sent, so tests can check e.g. that no wrangler config went along. */
+  received_parts?: string[];
   /** Env vars captured from the project config at deploy time, as Cloudflare shows them on a deployment. */
   env_vars: Record<string, unknown>;
 }
