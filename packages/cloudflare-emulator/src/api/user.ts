@@ -37,6 +37,8 @@ export function userRoutes(s: Services): Hono {
       { page: 1, per_page: 20, count: 1, total_count: 1, total_pages: 1 },
     ),
   );
+  // Analytics are not emulated: GraphQL answers with no data, which `wrangler d1 info` shows as zero usage.
+  app.post('/graphql', (c) => c.json({ data: { viewer: { accounts: [] } }, errors: null }));
   app.get('/accounts', (c) => ok(c, [account()], { page: 1, per_page: 20, count: 1, total_count: 1, total_pages: 1 }));
   app.get('/accounts/:accountId', (c) => ok(c, account()));
   return app;

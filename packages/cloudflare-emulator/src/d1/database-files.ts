@@ -261,7 +261,8 @@ export class D1File {
     copyFileSync(join(this.dir, 'snapshots', `${entry.seq}.sqlite`), this.file);
     this.db = this.open();
     this.recordWrite();
-    return { bookmark: this.currentBookmark(), previous_bookmark: previous };
+    // `bookmark` names the state restored to; `previous_bookmark` undoes the restore.
+    return { bookmark, previous_bookmark: previous };
   }
 }
 
