@@ -53,7 +53,9 @@ export class PulumiCli {
   async ok(args: string[]): Promise<CliResult> {
     const result = await this.run(args);
     if (result.code !== 0) {
-      throw new Error(`pulumi ${args.join(' ')} exited ${result.code}\n${result.stdout.slice(-8000)}\n${result.stderr.slice(-8000)}`);
+      throw new Error(
+        `pulumi ${args.join(' ')} exited ${result.code}\n${result.stdout.slice(-8000)}\n${result.stderr.slice(-8000)}`,
+      );
     }
     return result;
   }

@@ -38,7 +38,8 @@ function nodeModulesFolders(): string[] {
     const workers = join(packages, pkg, 'workers');
     if (!existsSync(workers)) continue;
     for (const worker of readdirSync(workers)) {
-      if (existsSync(join(workers, worker, 'node_modules'))) found.push(`packages/${pkg}/workers/${worker}/node_modules`);
+      if (existsSync(join(workers, worker, 'node_modules')))
+        found.push(`packages/${pkg}/workers/${worker}/node_modules`);
     }
   }
   return found;

@@ -1,0 +1,231 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Cloudflare from 'cloudflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
+import { getByHost, hostOf } from './support/http';
+import { changedSteps, normalisedSteps, type PreviewJson } from './support/preview-json';
+import { findToolchain, PulumiCli } from './support/pulumi-cli';
+import { SITE_CHECKS } from './support/site-checks';
+import { makeWorkCopy } from './support/work-copy';
+
+const APPS = ['space', 'io', 'agency', 'ltd'] as const;
+const TOKEN = 'e2e-emulator-token-000000000000000000000000';
+const toolchain = findToolchain();
+
+if (!('bin' in toolchain)) {
+  const line = '='.repeat(100);
+  console.error(
+    `\n${line}\nEND-TO-END TIER NOT RUN: THE OFFLINE PULUMI TOOLCHAIN IS NOT BUILT ON THIS MACHINE.\n${toolchain.missing}\nBUILD IT WITH \`pnpm toolchain\` (A COLD BUILD TAKES A WHILE) AND RUN \`pnpm test\` AGAIN.\n${line}\n`,
+  );
+}
+
+/** Every item of a paginated SDK list, across pages. */
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const found: T[] = [];
+  for await (const item of items) found.push(item);
+  return found;
+}
+const count = async (items: AsyncIterable<unknown>) => (await all(items)).length;
+
+interface AppOutput {
+  projectName: string;
+  productionUrl: string;
+  deploymentUrl: string;
+  databaseId: string;
+  kvNamespaceId: string;
+  migrationBookmark: string;
+  workers: Record<string, { scriptName: string; url: string }>;
+}
+
+describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, against the emulator', () => {
+  let emulator: RunningEmulator;
+  let copy: ReturnType<typeof makeWorkCopy>;
+  let cli: PulumiCli;
+  let cf: Cloudflare;
+  let scratch: string;
+  const local = ['--stack', 'local'];
+
+  const outputs = async (stack = 'local') =>
+    JSON.parse((await cli.ok(['stack', 'output', 'apps', '--json', '--stack', stack])).stdout) as Record<
+      string,
+      AppOutput
+    >;
+  const preview = async (stack = 'local') =>
+    JSON.parse((await cli.ok(['preview', '--json', '--stack', stack])).stdout) as PreviewJson;
+  const d1 = async (databaseId: string, sql: string) => {
+    const page = await cf.d1.database.query(databaseId, { account_id: emulator.accountId, sql });
+    return page.result.flatMap((r) => (r.results ?? []) as Record<string, unknown>[]);
+  };
+  const deploymentCount = (project: string) =>
+    count(cf.pages.projects.deployments.list(project, { account_id: emulator.accountId }));
+  const site = async (url: string, path = '/') => getByHost(emulator.port, hostOf(url), path);
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'e2e-local-'));
+    emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator') });
+    cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
+    copy = makeWorkCopy();
+    cli = new PulumiCli(copy.dir, join(scratch, 'state'), (toolchain as { bin: string }).bin);
+    await cli.ok(['stack', 'init', 'local']);
+    await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...local]);
+    await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...local]);
+    await cli.ok(['config', 'set', 'cloudflare:apiToken', TOKEN, ...local]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await emulator?.stop();
+    copy?.remove();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('a. previews exactly the expected resources on an empty stack', async () => {
+    const steps = normalisedSteps(await preview());
+    const expected = [
+      'create pulumi:pulumi:Stack create-something-local',
+      ...APPS.flatMap((app) => [
+        `create create-something:index:SiteApp ${app}`,
+        `create cloudflare:index/d1Database:D1Database ${app}-database`,
+        `create cloudflare:index/workersKvNamespace:WorkersKvNamespace ${app}-kv`,
+        `create cloudflare:index/pagesProject:PagesProject ${app}-pages`,
+        `create pulumi-nodejs:dynamic/create-something:D1Migrations ${app}-migrations`,
+        `create create-something:index:PagesDeployment ${app}-deployment`,
+        `create command:local:Command ${app}-deployment-upload`,
+      ]),
+      'create create-something:index:Worker space-motion-extractor',
+      'create cloudflare:index/workersScript:WorkersScript space-motion-extractor-script',
+      'create cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain space-motion-extractor-subdomain',
+    ].sort();
+    expect(steps.filter((s) => !s.includes(' pulumi:providers:'))).toEqual(expected);
+  }, 600_000);
+
+  it('b. up creates everything and every site answers with its D1 rows and KV value', async () => {
+    await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    const apps = await outputs();
+    for (const app of APPS) {
+      const out = apps[app] as AppOutput;
+      expect(out.projectName).toBe(`createsomething-${app}`);
+      expect(out.productionUrl).toBe(`http://createsomething-${app}.pages.localhost:${emulator.port}/`);
+      expect(out.migrationBookmark).toMatch(/\S/);
+      const check = SITE_CHECKS[app];
+      const first = await site(out.productionUrl, check.path);
+      expect(first.status, `${app} ${check.path}`).toBe(200);
+      expect(first.body).toContain(check.d1Text);
+      const again = await site(out.productionUrl, check.path);
+      expect(again.body).toMatch(check.kvText);
+      const applied = await d1(out.databaseId, 'SELECT name FROM d1_migrations ORDER BY id');
+      expect(applied.length).toBeGreaterThan(0);
+      // Pulumi owns the bindings: the upload must not have shipped a Pages wrangler config that would replace them.
+      const received = await getByHost(emulator.port, '127.0.0.1', `/__emulator/pages/${out.projectName}/deployments`);
+      const deployments = JSON.parse(received.body) as { received_parts: string[] }[];
+      expect(deployments).toHaveLength(1);
+      expect(deployments[0]?.received_parts).toContain('manifest');
+      expect(deployments[0]?.received_parts).not.toContain('wrangler_config_hash');
+      expect(deployments[0]?.received_parts).not.toContain('pages_build_output_dir');
+    }
+    const worker = (apps.space as AppOutput).workers['motion-extractor'] as { url: string };
+    const answer = await getByHost(emulator.port, hostOf(worker.url), '/?url=not-a-url');
+    expect(answer.status).toBe(400);
+  }, 900_000);
+
+  it('c. a second up changes nothing, and refresh finds no drift', async () => {
+    const apps = await outputs();
+    const before = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    expect(changedSteps(await preview())).toEqual([]);
+    const up = await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    expect(up.stdout).not.toMatch(/\b\d+ (created|updated|replaced|deleted)\b/);
+    expect(up.stdout).toMatch(/\d+ unchanged/);
+    const after = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    expect(after).toEqual(before);
+    await cli.ok(['refresh', '--yes', '--skip-preview', ...local]);
+    await cli.ok(['preview', '--expect-no-changes', ...local]);
+  }, 900_000);
+
+  it("d. a change to one app's source rebuilds and redeploys only that app", async () => {
+    const apps = await outputs();
+    const page = join(copy.dir, 'packages', 'io', SITE_CHECKS.io.editableFile);
+    writeFileSync(page, `${readFileSync(page, 'utf8')}\n<p>e2e source change marker</p>\n`);
+    expect(changedSteps(await preview())).toEqual(['update command:local:Command io-deployment-upload']);
+    const before = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    const after = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    expect(after.map((n, i) => n - (before[i] as number))).toEqual([0, 1, 0, 0]);
+    const io = await site((apps.io as AppOutput).productionUrl, SITE_CHECKS.io.path);
+    expect(io.body).toContain('e2e source change marker');
+  }, 900_000);
+
+  it('e. a new migration is previewed by name and applied; an edited applied one fails the preview', async () => {
+    const apps = await outputs();
+    const ltd = apps.ltd as AppOutput;
+    const migrations = join(copy.dir, 'packages', 'ltd', 'migrations');
+    writeFileSync(
+      join(migrations, '9000_e2e_marker.sql'),
+      `CREATE TABLE e2e_marker (id INTEGER PRIMARY KEY, note TEXT NOT NULL);\nINSERT INTO e2e_marker (note) VALUES ('added by e2e');\n${SITE_CHECKS.ltd.visibleInsert ?? ''}\n`,
+    );
+    const diff = await cli.ok(['preview', '--diff', ...local]);
+    expect(diff.stdout).toContain('9000_e2e_marker.sql');
+    expect(changedSteps(await preview())).toEqual([
+      'update pulumi-nodejs:dynamic/create-something:D1Migrations ltd-migrations',
+    ]);
+    await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    expect(await d1(ltd.databaseId, 'SELECT note FROM e2e_marker')).toEqual([{ note: 'added by e2e' }]);
+    const applied = await d1(ltd.databaseId, 'SELECT name FROM d1_migrations ORDER BY id');
+    expect(applied.at(-1)).toEqual({ name: '9000_e2e_marker.sql' });
+    const page = await site(ltd.productionUrl, SITE_CHECKS.ltd.path);
+    expect(page.body).toContain(SITE_CHECKS.ltd.visibleText as string);
+    const bookmark = (await outputs()).ltd?.migrationBookmark;
+    expect(bookmark).not.toBe(ltd.migrationBookmark);
+
+    const first = readFileSync(join(migrations, SITE_CHECKS.ltd.firstMigration), 'utf8');
+    writeFileSync(join(migrations, SITE_CHECKS.ltd.firstMigration), `${first}\n-- an edit after it was applied\n`);
+    const refused = await cli.run(['preview', ...local]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain(SITE_CHECKS.ltd.firstMigration);
+    expect(refused.stdout + refused.stderr).toMatch(/were edited since/);
+    expect(await d1(ltd.databaseId, 'SELECT name FROM d1_migrations ORDER BY id')).toEqual(applied);
+    writeFileSync(join(migrations, SITE_CHECKS.ltd.firstMigration), first);
+  }, 900_000);
+
+  it('g. destroy removes everything from the emulator', async () => {
+    await cli.ok(['destroy', '--yes', '--skip-preview', ...local]);
+    const account = { account_id: emulator.accountId };
+    const left = {
+      projects: await count(cf.pages.projects.list(account)),
+      databases: await count(cf.d1.database.list(account)),
+      namespaces: await count(cf.kv.namespaces.list(account)),
+      scripts: await count(cf.workers.scripts.list(account)),
+    };
+    expect(left).toEqual({ projects: 0, databases: 0, namespaces: 0, scripts: 0 });
+  }, 600_000);
+
+  it("f. with prod's protection, renaming a D1 database fails before touching anything and the data stays", async () => {
+    const prod = ['--stack', 'prod'];
+    await cli.ok(['stack', 'init', 'prod']);
+    await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...prod]);
+    await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...prod]);
+    await cli.ok(['config', 'set', 'cloudflare:apiToken', TOKEN, ...prod]);
+    const app = 'urn:pulumi:prod::create-something::create-something:index:SiteApp::space';
+    const database =
+      'urn:pulumi:prod::create-something::create-something:index:SiteApp$cloudflare:index/d1Database:D1Database::space-database';
+    await cli.ok(['up', '--yes', '--skip-preview', '--target', app, '--target', database, ...prod]);
+    const account = { account_id: emulator.accountId };
+    const [created] = await all(cf.d1.database.list(account));
+    expect(created?.name).toBe('createsomething-space');
+    const uuid = created?.uuid as string;
+    await d1(uuid, "CREATE TABLE precious (v TEXT); INSERT INTO precious VALUES ('keep me')");
+
+    const stackFile = join(copy.dir, 'stacks', 'prod.ts');
+    writeFileSync(stackFile, readFileSync(stackFile, 'utf8').replace("nameSuffix: ''", "nameSuffix: '-renamed'"));
+    const refused = await cli.run(['up', '--yes', '--skip-preview', '--target', app, '--target', database, ...prod]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toMatch(/protect/i);
+    const databases = await all(cf.d1.database.list(account));
+    expect(databases.map((d) => d.name)).toEqual(['createsomething-space']);
+    expect(await d1(uuid, 'SELECT v FROM precious')).toEqual([{ v: 'keep me' }]);
+  }, 600_000);
+
+  it('logged no unknown API route during the whole run', () => {
+    expect(emulator.unknownRoutes).toEqual([]);
+  });
+});
