@@ -1,0 +1,12 @@
+// The generated worker-configuration.d.ts names runtime types globally; point them at @cloudflare/workers-types.
+import type {
+  BrowserRun as CfBrowserRun,
+  D1Database as CfD1Database,
+  KVNamespace as CfKVNamespace,
+} from '@cloudflare/workers-types';
+
+declare global {
+  type D1Database = CfD1Database;
+  type KVNamespace<K extends string = string> = CfKVNamespace<K>;
+  type BrowserRun = CfBrowserRun;
+}

@@ -1,0 +1,25 @@
+import puppeteer, { type BrowserWorker } from '@cloudflare/puppeteer';
+import { handle, type Launch } from './handler.ts';
+
+/** Browser Rendering through @cloudflare/puppeteer; the binding is the only way in (no local browser download). */
+const launch: Launch = async (binding) => {
+  const browser = await puppeteer.launch(binding as unknown as BrowserWorker);
+  return {
+    async newPage() {
+      const page = await browser.newPage();
+      return {
+        goto: (url, options) => page.goto(url, options),
+        // puppeteer's evaluate is typed over serialisable handles; our collector takes and returns plain JSON.
+        evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+};
+
+export default {
+  fetch(request: Request, env: Env): Promise<Response> {
+    return handle(request, env, launch);
+  },
+};

@@ -1,0 +1,61 @@
+import type { MotionReport } from './motion.ts';
+
+/** Extractions are cached for a day: page CSS changes rarely and a browser session is the costly part. */
+export const CACHE_TTL_SECONDS = 24 * 60 * 60;
+
+export interface CacheMetadata {
+  created: number;
+  url: string;
+}
+
+export interface CachedReport {
+  report: MotionReport;
+  created: number;
+}
+
+/** KV keys are at most 512 bytes and URLs may be 2048, so the key is a hash of the URL. */
+export async function cacheKey(url: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url));
+  return `motion:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export async function readCache(kv: KVNamespace, url: string): Promise<CachedReport | null> {
+  const { value, metadata } = await kv.getWithMetadata<MotionReport, CacheMetadata>(await cacheKey(url), {
+    type: 'json',
+  });
+  if (!value || !metadata) return null;
+  return { report: value, created: metadata.created };
+}
+
+export async function writeCache(kv: KVNamespace, report: MotionReport, now = Date.now()): Promise<void> {
+  await kv.put(await cacheKey(report.url), JSON.stringify(report), {
+    expirationTtl: CACHE_TTL_SECONDS,
+    metadata: { created: now, url: report.url.slice(0, 500) } satisfies CacheMetadata,
+  });
+}
+
+export async function recordHistory(db: D1Database, report: MotionReport, source: 'browser' | 'cache'): Promise<void> {
+  await db
+    .prepare(
+      'INSERT INTO motion_extractions (url, source, keyframes, animated_elements, transitioned_elements) VALUES (?, ?, ?, ?, ?)',
+    )
+    .bind(report.url, source, report.keyframes.length, report.animated.length, report.transitioned.length)
+    .run();
+}
+
+export interface HistoryRow {
+  url: string;
+  source: 'browser' | 'cache';
+  keyframes: number;
+  animated_elements: number;
+  transitioned_elements: number;
+  created_at: string;
+}
+
+export async function readHistory(db: D1Database, limit: number, url?: string): Promise<HistoryRow[]> {
+  const columns = 'url, source, keyframes, animated_elements, transitioned_elements, created_at';
+  const statement = url
+    ? db.prepare(`SELECT ${columns} FROM motion_extractions WHERE url = ? ORDER BY id DESC LIMIT ?`).bind(url, limit)
+    : db.prepare(`SELECT ${columns} FROM motion_extractions ORDER BY id DESC LIMIT ?`).bind(limit);
+  return (await statement.all<HistoryRow>()).results;
+}

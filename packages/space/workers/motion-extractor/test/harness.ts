@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Miniflare } from 'miniflare';
+import { unstable_readConfig } from 'wrangler';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.jsonc') });
+
+/** Splits a migration file into statements, respecting quoted strings and `--` comments. */
+function splitSql(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i] as string;
+    if (quote) {
+      current += ch;
+      if (ch === quote) quote = null;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      while (i < sql.length && sql[i] !== '\n') i++;
+      current += '\n';
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      current += ch;
+    } else if (ch === ';') {
+      if (current.trim()) statements.push(current.trim());
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current.trim()) statements.push(current.trim());
+  return statements;
+}
+
+export interface RunningWorker {
+  mf: Miniflare;
+  url: URL;
+  db: D1Database;
+  kv: KVNamespace;
+  stop(): Promise<void>;
+}
+
+/**
+ * The bundled Worker (dist/index.js) on Miniflare with the space app's D1 (all of its migrations applied) and KV.
+ * There is no BROWSER binding: Miniflare has no Browser Rendering, exactly like local dev.
+ */
+export async function startWorker(): Promise<RunningWorker> {
+  const d1 = config.d1_databases[0];
+  const kv = config.kv_namespaces[0];
+  if (!d1 || !kv) throw new Error('wrangler.jsonc must declare DB and KV');
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: 0,
+    modulesRoot: path.join(ROOT, 'dist'),
+    modules: [{ type: 'ESModule', path: path.join(ROOT, 'dist/index.js') }],
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    d1Databases: { DB: d1.database_id ?? 'DB' },
+    kvNamespaces: { KV: kv.id ?? 'KV' },
+  });
+  const url = await mf.ready;
+  const db = (await mf.getD1Database('DB')) as unknown as D1Database;
+  const migrations = path.resolve(ROOT, d1.migrations_dir ?? 'migrations');
+  for (const file of readdirSync(migrations)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
+    const sql = readFileSync(path.join(migrations, file), 'utf8');
+    await db.batch(splitSql(sql).map((statement) => db.prepare(statement)));
+  }
+  return {
+    mf,
+    url,
+    db,
+    kv: (await mf.getKVNamespace('KV')) as unknown as KVNamespace,
+    stop: () => mf.dispose(),
+  };
+}
