@@ -22,7 +22,8 @@ const SHIM_SOURCE = readFileSync(new URL('./shims/bindings.js', import.meta.url)
 /** workerd refuses dates newer than it knows; a project may be configured ahead of the local runtime. */
 function compatDate(date: unknown): string {
   const d = typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '2024-01-01';
-  return d > supportedCompatibilityDate ? supportedCompatibilityDate : d;
+  // ISO dates order as strings: the earlier of the two.
+  return [d, supportedCompatibilityDate].sort()[0] as string;
 }
 
 function entryModule(mainModule: string, plan: BindingPlan): string {
