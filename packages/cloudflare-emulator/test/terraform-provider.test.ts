@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, api, fetchSite, type Harness, PACKAGE_DIR, startHarness, TOKEN, tempDir } from './helpers.ts';
@@ -66,6 +66,7 @@ describe.runIf(available)('terraform-provider-cloudflare against the emulator', 
   afterAll(async () => {
     expect(h.emu.unknownRoutes).toEqual([]);
     await h.close();
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('apply creates D1, KV, a Pages project and a Worker; a plan right after shows no changes', async () => {
@@ -86,7 +87,6 @@ describe.runIf(available)('terraform-provider-cloudflare against the emulator', 
 
   it('removing a binding updates the project (null/empty-map PATCH) and converges', async () => {
     const file = join(cwd, 'main.tf');
-    const { readFileSync } = await import('node:fs');
     const source = readFileSync(file, 'utf8');
     const previewKv =
       '      kv_namespaces       = { KV = { namespace_id = cloudflare_workers_kv_namespace.kv.id } }\n    }\n  }\n}';

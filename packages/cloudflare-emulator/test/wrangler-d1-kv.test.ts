@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, api, expectOk, type Harness, startHarness, tempDir, wrangler } from './helpers.ts';
@@ -16,6 +16,7 @@ describe('wrangler d1 and kv against the emulator', () => {
   afterAll(async () => {
     expect(h.emu.unknownRoutes).toEqual([]);
     await h.close();
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('d1 create makes a database the API lists', async () => {

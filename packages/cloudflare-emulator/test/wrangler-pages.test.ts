@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -72,6 +72,7 @@ describe('wrangler pages against the emulator', () => {
   afterAll(async () => {
     expect(h.emu.unknownRoutes).toEqual([]);
     await h.close();
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('pages project create, then bindings added the way the Pulumi program adds them', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, api, expectOk, fetchSite, type Harness, startHarness, tempDir, wrangler } from './helpers.ts';
@@ -14,6 +14,7 @@ describe('wrangler deploy of a module Worker against the emulator', () => {
   afterAll(async () => {
     expect(h.emu.unknownRoutes).toEqual([]);
     await h.close();
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('deploys with D1, KV and var bindings, then answers on <name>.workers.localhost', async () => {
