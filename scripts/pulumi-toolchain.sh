@@ -25,7 +25,7 @@ die() {
 # --- wanted versions: one source of truth each -------------------------------------------
 pinned_npm_version() { # exact version of a root dependency in package.json
 	local v
-	v=$(sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\\([0-9][0-9.]*\\)\".*/\\1/p" "$root/package.json" | head -n1)
+	v=$(sed -n "s|^[[:space:]]*\"$1\":[[:space:]]*\"\\([0-9][0-9.]*\\)\".*|\\1|p" "$root/package.json" | head -n1)
 	[[ -n $v ]] || die "package.json must pin $1 to an exact version (e.g. \"$1\": \"1.2.3\")"
 	printf '%s' "$v"
 }
@@ -120,24 +120,34 @@ if [[ -n $(missing) && ${PULUMI_TOOLCHAIN_SKIP_INSTALLER:-} != true ]]; then
 fi
 
 # --- 3. build from the Go modules in toolchain/ -------------------------------------------
+module_hash() { # content hash of one wrapper module
+	(cd "$root/toolchain/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
+}
 build() { # build <binary name> <module dir> <package> <version> [extra go build args...]
 	local name=$1 dir=$2 pkg=$3 version=$4
 	shift 4
 	have "$name" && return 0
-	command -v go >/dev/null || die "$name is missing and Go is not installed: install Go >= 1.26 (or put $name v$version on PATH)"
-	local started=$SECONDS tmp="$bin/.$name.$$"
-	log "building $name v$version from toolchain/$dir (first build only; later runs reuse $bin)"
-	(
-		cd "$root/toolchain/$dir"
-		# Defaults for GOPATH/GOMODCACHE/GOCACHE on purpose: later builds reuse the downloads.
-		CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" \
-			go build -trimpath "$@" -o "$tmp" "$pkg"
-	) || {
-		rm -f "$tmp"
-		die "building $name failed (see the go output above)"
-	}
-	mv -f "$tmp" "$bin/$name"
-	log "built $name in $((SECONDS - started))s ($(du -h "$bin/$name" | cut -f1))"
+	# Each binary has its own store entry, so changing one module rebuilds only that binary.
+	local store
+	store="$cache_root/build/$name-$version-$(module_hash "$dir")"
+	if [[ ! -x $store/$name ]]; then
+		command -v go >/dev/null || die "$name is missing and Go is not installed: install Go >= 1.26 (or put $name v$version on PATH)"
+		local started=$SECONDS tmp="$store/.$name.$$"
+		mkdir -p "$store"
+		log "building $name v$version from toolchain/$dir (first build only; later runs reuse it)"
+		(
+			cd "$root/toolchain/$dir"
+			# Default GOPATH/GOMODCACHE/GOCACHE on purpose: later builds reuse the downloads.
+			CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" \
+				go build -trimpath "$@" -o "$tmp" "$pkg"
+		) || {
+			rm -f "$tmp"
+			die "building $name failed (see the go output above)"
+		}
+		mv -f "$tmp" "$store/$name"
+		log "built $name in $((SECONDS - started))s ($(du -h "$store/$name" | cut -f1))"
+	fi
+	ln -f "$store/$name" "$bin/$name"
 }
 
 build pulumi pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$pulumi_version" \

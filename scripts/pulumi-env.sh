@@ -1,0 +1,21 @@
+# shellcheck shell=bash
+# Source this (`. scripts/pulumi-env.sh`) to run the Pulumi engine offline in this repo:
+# it makes sure the toolchain exists (building it on first use, see pulumi-toolchain.sh),
+# puts it and the repo's node_modules/.bin (Node 24, ts-node) first on PATH, and sets the
+# environment for a local file backend with no update checks and no plugin downloads.
+# Callers still choose the stack passphrase (PULUMI_CONFIG_PASSPHRASE).
+
+pulumi_env_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if ! pulumi_env_bin=$(bash "$pulumi_env_root/scripts/pulumi-toolchain.sh" | tail -n1) || [[ ! -d $pulumi_env_bin ]]; then
+	echo "pulumi-env: the Pulumi toolchain is not available (see the messages above)" >&2
+	return 1 2>/dev/null || exit 1
+fi
+
+export PATH="$pulumi_env_bin:$pulumi_env_root/node_modules/.bin:$PATH"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$pulumi_env_root/.pulumi-state}"
+export WRANGLER_SEND_METRICS=false
+# The file backend needs its directory to exist.
+[[ $PULUMI_BACKEND_URL != file://* ]] || mkdir -p "${PULUMI_BACKEND_URL#file://}"
+unset pulumi_env_root pulumi_env_bin
