@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningEmulator } from '@create-something/cloudflare-emulator';
@@ -19,7 +19,7 @@ export function writeStaticSite(version: string): string {
 
 /**
  * `wrangler pages deploy <dir>` against the emulator, from an empty temp cwd (no wrangler.toml, no git repo).
- * Resolves with wrangler's output; rejects with it when wrangler fails.
+ * Resolves with wrangler's output; rejects with it when wrangler fails. Removes `dir` and the cwd afterwards.
  */
 export function pagesDeploy(emu: RunningEmulator, dir: string, project: string, branch: string): Promise<string> {
   const cwd = mkdtempSync(join(tmpdir(), 'cf-sdk-emu-cwd-'));
@@ -44,6 +44,7 @@ export function pagesDeploy(emu: RunningEmulator, dir: string, project: string, 
         maxBuffer: 16 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
+        for (const used of [cwd, dir]) rmSync(used, { recursive: true, force: true });
         if (error) reject(new Error(`wrangler ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
         else resolve(`${stdout}${stderr}`);
       },
