@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import { describeEdits, type MigrationFingerprint, migrationStatus } from '../plan/migrations';
 
 /**
@@ -9,8 +9,10 @@ import { describeEdits, type MigrationFingerprint, migrationStatus } from '../pl
  * Preview shows each file that will be applied as an added element of `files`; an edited, already-applied file fails
  * the preview naming the file; a Time Travel bookmark is taken before anything is applied and kept as `bookmark`.
  *
- * Everything this provider references is serialized into the state by Pulumi, so it imports only the official
- * `cloudflare` SDK (by module reference) and dependency-free helpers.
+ * Everything this provider references is serialized into the state by Pulumi, so it references only
+ * dependency-free helpers and loads the official `cloudflare` SDK with `require` when it runs: Pulumi never captures
+ * `require`, while a captured import of the SDK would be serialized by value wherever the program is not loaded
+ * through Node's own require (under vitest, say).
  */
 
 export interface D1MigrationFileInput {
@@ -44,7 +46,12 @@ const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS d1_migrations(
     applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
 );`;
 
+function cloudflareSdk(): typeof Cloudflare {
+  return (require('cloudflare') as { default: typeof Cloudflare }).default;
+}
+
 function connect(inputs: D1MigrationsInputs): Cloudflare {
+  const Cloudflare = cloudflareSdk();
   return new Cloudflare({
     apiToken: inputs.apiToken,
     ...(inputs.apiBaseUrl ? { baseURL: inputs.apiBaseUrl } : {}),
@@ -78,7 +85,7 @@ async function currentBookmark(client: Cloudflare, inputs: D1MigrationsInputs): 
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof Cloudflare.APIError) {
+  if (error instanceof cloudflareSdk().APIError) {
     const errors = (error.errors ?? []) as { code?: number; message?: string }[];
     const detail = errors.map((e) => `${e.message ?? ''}${e.code ? ` (code ${e.code})` : ''}`).join('; ');
     return `HTTP ${error.status ?? '?'}: ${detail || error.message}`;

@@ -36,7 +36,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
           alias: null,
         }),
       };
-    case 'pulumi-nodejs:dynamic:Resource':
+    case 'pulumi-nodejs:dynamic/create-something:D1Migrations':
       return { ...inputs, applied: [], appliedLastRun: [], bookmark: `bookmark-${name}` };
     default:
       return { ...inputs };

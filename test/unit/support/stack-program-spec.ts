@@ -9,7 +9,7 @@ const TYPES = {
   database: 'cloudflare:index/d1Database:D1Database',
   kv: 'cloudflare:index/workersKvNamespace:WorkersKvNamespace',
   pages: 'cloudflare:index/pagesProject:PagesProject',
-  migrations: 'pulumi-nodejs:dynamic:Resource',
+  migrations: 'pulumi-nodejs:dynamic/create-something:D1Migrations',
   upload: 'command:local:Command',
   worker: 'cloudflare:index/workersScript:WorkersScript',
 } as const;
@@ -52,7 +52,12 @@ export function describeStackProgram(expected: StackExpectations): void {
       for (const type of [TYPES.app, TYPES.database, TYPES.kv, TYPES.pages, TYPES.migrations, TYPES.upload]) {
         expect(registrations.filter((r) => r.type === type)).toHaveLength(APPS.length);
       }
-      expect(registrations.filter((r) => r.type === TYPES.app).map((r) => r.name)).toEqual([...APPS]);
+      expect(
+        registrations
+          .filter((r) => r.type === TYPES.app)
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual([...APPS].sort());
     });
 
     it('gives every resource its stack physical name and always passes the account id', () => {
