@@ -50,8 +50,15 @@ export async function handle(request: Request, env: Partial<Env>, launch: Launch
     );
   }
 
+  let browser: BrowserSession;
+  try {
+    browser = await launch(env.BROWSER);
+  } catch (error) {
+    // Session limits in production; in `wrangler dev` the local emulation needs to download Chrome first.
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return problem(503, `Browser Rendering could not start a browser: ${reason}. Only cached URLs can be answered.`);
+  }
   let report: Awaited<ReturnType<typeof extractMotion>>;
-  const browser = await launch(env.BROWSER);
   try {
     report = await extractMotion(browser, url);
   } catch (error) {

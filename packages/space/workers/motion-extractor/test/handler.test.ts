@@ -94,6 +94,17 @@ describe('fresh extraction with a browser', () => {
     expect(row).toBeNull();
   });
 
+  it('answers 503 when no browser session can be started, writing nothing', async () => {
+    const url = 'https://example.com/busy';
+    const launch: Launch = async () => {
+      throw new Error('Unable to create new browser: code: 429: message: Too many browsers already running');
+    };
+    const res = await handle(get(url), env(), launch);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: string }).error).toContain('could not start a browser: Unable to create');
+    expect(await storage.kv.get(await cacheKey(url))).toBeNull();
+  });
+
   it('names missing DB/KV bindings with a 500', async () => {
     const res = await handle(
       get('https://example.com'),
