@@ -71,7 +71,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     await cli.ok(['stack', 'init', 'local']);
     await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...local]);
     await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...local]);
-    await cli.ok(['config', 'set', 'cloudflare:apiToken', TOKEN, ...local]);
+    await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...local]);
   }, 120_000);
 
   afterAll(async () => {
@@ -188,8 +188,9 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
   }, 900_000);
 
   it('g. destroy removes everything from the emulator', async () => {
-    await cli.ok(['destroy', '--yes', '--skip-preview', ...local]);
     const account = { account_id: emulator.accountId };
+    expect(await count(cf.d1.database.list(account))).toBe(APPS.length);
+    await cli.ok(['destroy', '--yes', '--skip-preview', ...local]);
     const left = {
       projects: await count(cf.pages.projects.list(account)),
       databases: await count(cf.d1.database.list(account)),
@@ -204,7 +205,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     await cli.ok(['stack', 'init', 'prod']);
     await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...prod]);
     await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...prod]);
-    await cli.ok(['config', 'set', 'cloudflare:apiToken', TOKEN, ...prod]);
+    await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...prod]);
     const app = 'urn:pulumi:prod::create-something::create-something:index:SiteApp::space';
     const database =
       'urn:pulumi:prod::create-something::create-something:index:SiteApp$cloudflare:index/d1Database:D1Database::space-database';

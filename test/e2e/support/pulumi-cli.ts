@@ -66,6 +66,8 @@ export class PulumiCli {
  * (it measures whether a cold build fits), so a test run without the cache says so instead of stalling for an hour.
  */
 export function findToolchain(): { bin: string } | { missing: string } {
+  // An explicit folder (a toolchain installed elsewhere) wins over the build cache.
+  if (process.env.PULUMI_TOOLCHAIN_BIN) return { bin: process.env.PULUMI_TOOLCHAIN_BIN };
   try {
     const out = execFileSync('bash', [join(REPO_ROOT, 'scripts', 'pulumi-toolchain.sh')], {
       env: { ...process.env, PULUMI_TOOLCHAIN_NO_BUILD: '1' },
