@@ -35,7 +35,7 @@ cloudflare_version=$(pinned_npm_version @pulumi/cloudflare)
 command_version=$(pinned_npm_version @pulumi/command)
 
 # The key names the versions and hashes the wrapper modules, so any change to them rebuilds.
-sources_hash=$(cd "$root" && find toolchain -type f \( -name '*.go' -o -name go.mod -o -name go.sum -o -name '*.json' \) |
+sources_hash=$(cd "$root" && find toolchain -type f \( -name '*.go' -o -name go.mod -o -name go.sum -o -name '*.json' \) ! -name '*_test.go' |
 	LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
 key="pulumi-${pulumi_version}_cloudflare-${cloudflare_version}_command-${command_version}_${sources_hash}"
 bin="$cache_root/$key/bin"
@@ -121,7 +121,7 @@ fi
 
 # --- 3. build from the Go modules in toolchain/ -------------------------------------------
 module_hash() { # content hash of one wrapper module
-	(cd "$root/toolchain/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
+	(cd "$root/toolchain/$1" && find . -type f ! -name '*_test.go' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
 }
 build() { # build <binary name> <module dir> <package> <version> [extra go build args...]
 	local name=$1 dir=$2 pkg=$3 version=$4
