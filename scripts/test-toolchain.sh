@@ -3,5 +3,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 for module in language-nodejs resource-command resource-cloudflare; do
-	(cd "$root/toolchain/$module" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" go test ./...)
+	(cd "$root/toolchain/$module" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" go test -trimpath ./...)
 done
