@@ -1,0 +1,76 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PulumiCli } from '../../test/e2e/support/pulumi-cli';
+import type { Emulated } from './baseline';
+import { timed } from './timing';
+
+export interface PulumiTimes {
+  fullUp: number;
+  noopUp: number;
+  preview: number;
+  onePackageUp: number;
+}
+
+const LOCAL = ['--stack', 'local'];
+
+/**
+ * The Pulumi side of one round on an empty stack: full first `up`, then a no-op `up` and a bare `preview` (their
+ * order alternates with the round so drift in the machine's load hits both), then a one-line change to io and `up`.
+ * Each `up` is checked to have done what it is timed for, so a broken run cannot pass for a fast one.
+ */
+export async function pulumiRound(
+  repoDir: string,
+  stateDir: string,
+  toolchainBin: string,
+  emulator: Emulated,
+  token: string,
+  round: number,
+): Promise<PulumiTimes> {
+  const cli = new PulumiCli(repoDir, stateDir, toolchainBin);
+  await cli.ok(['stack', 'init', 'local']);
+  await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...LOCAL]);
+  await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...LOCAL]);
+  await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', token, ...LOCAL]);
+
+  const up = async (expect: RegExp, why: string) => {
+    const result = await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL]);
+    if (!expect.test(result.stdout)) {
+      throw new Error(`pulumi up did not ${why}; its summary:\n${result.stdout.slice(-3000)}`);
+    }
+  };
+  const fullUp = await timed('pulumi up (full first deploy)', () => up(/\b\d+ created\b/, 'create the stack'));
+  const noop = () =>
+    timed('pulumi up (no-op)', async () => {
+      const result = await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL]);
+      if (/\b\d+ (created|updated|replaced|deleted)\b/.test(result.stdout)) {
+        throw new Error(`a second pulumi up changed something:\n${result.stdout.slice(-3000)}`);
+      }
+    });
+  const preview = () => timed('pulumi preview (bare)', () => cli.ok(['preview', ...LOCAL]));
+  let noopUp: number;
+  let previewSeconds: number;
+  if (round % 2 === 0) {
+    previewSeconds = await preview();
+    noopUp = await noop();
+  } else {
+    noopUp = await noop();
+    previewSeconds = await preview();
+  }
+
+  const page = join(repoDir, 'packages', 'io', 'src', 'routes', '+page.svelte');
+  writeFileSync(page, `${readFileSync(page, 'utf8')}\n<p>bench:e2e change ${round}</p>\n`);
+  const onePackageUp = await timed('pulumi up (io changed)', () => up(/\b1 updated\b/, 'update exactly one resource'));
+  return { fullUp, noopUp, preview: previewSeconds, onePackageUp };
+}
+
+/**
+ * The local stack without its Worker: the offline toolchain's cloudflare plugin does not support
+ * WorkersScriptSubdomain yet, and the hand-run baseline deploys no Worker either.
+ */
+export function withoutWorkers(repoDir: string): void {
+  const file = join(repoDir, 'stacks', 'local.ts');
+  const source = readFileSync(file, 'utf8');
+  const edited = source.replace(/workers:\s*\[[^\]]*\]/, 'workers: []');
+  if (edited === source) throw new Error(`cannot find "workers: [...]" in ${file} to turn the Worker off`);
+  writeFileSync(file, edited);
+}

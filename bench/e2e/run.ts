@@ -1,0 +1,83 @@
+// pnpm bench:e2e: the real Pulumi engine against the local emulator, side by side with a hand-run deploy.
+// One round (a full Pulumi deploy, a hand-run deploy of the same four apps, a no-op up, a preview, a one-package
+// change) takes several minutes on a 2-core machine, mostly SvelteKit builds. BENCH_E2E_RUNS rounds (default 3);
+// medians are printed with the targets.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
+import { findToolchain } from '../../test/e2e/support/pulumi-cli';
+import { makeWorkCopy } from '../../test/e2e/support/work-copy';
+import { handRunBaseline } from './baseline';
+import { type PulumiTimes, pulumiRound, withoutWorkers } from './pulumi-side';
+import { printTable, type Round } from './report';
+import { loadAverage, log } from './timing';
+
+const PACKAGES = ['space', 'io', 'agency', 'ltd'] as const;
+const TOKEN = 'bench-e2e-emulator-token-00000000000000000000';
+const RUNS = Number(process.env.BENCH_E2E_RUNS ?? 3);
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  throw new Error(`BENCH_E2E_RUNS must be a whole number ≥ 1 (got "${process.env.BENCH_E2E_RUNS}")`);
+}
+
+const toolchain = findToolchain();
+if (!('bin' in toolchain)) {
+  throw new Error(
+    `the offline Pulumi toolchain is not available: ${toolchain.missing}\nbuild it with \`pnpm toolchain\`, or point PULUMI_TOOLCHAIN_BIN at its bin folder`,
+  );
+}
+const toolchainBin = toolchain.bin;
+
+/** A fresh emulator and a fresh work copy for one side of a round, removed afterwards whatever happens. */
+async function onFreshSetup<T>(
+  label: string,
+  use: (repoDir: string, scratch: string, emulator: RunningEmulator) => Promise<T>,
+): Promise<T> {
+  const scratch = mkdtempSync(join(tmpdir(), `bench-e2e-${label}-`));
+  const copy = makeWorkCopy();
+  const emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator') });
+  try {
+    const result = await use(copy.dir, scratch, emulator);
+    if (emulator.unknownRoutes.length > 0) {
+      log(`${label}: the emulator saw unknown API routes: ${JSON.stringify(emulator.unknownRoutes)}`);
+    }
+    return result;
+  } finally {
+    await emulator.stop();
+    copy.remove();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = loadAverage();
+  log(`${RUNS} round(s); load average at start ${loadAtStart}; toolchain ${toolchainBin}`);
+  const rounds: Round[] = [];
+  for (let round = 0; round < RUNS; round++) {
+    log(`round ${round + 1} of ${RUNS}`);
+    const baseline = () =>
+      onFreshSetup('baseline', (repoDir, _scratch, emulator) => handRunBaseline(repoDir, PACKAGES, emulator, TOKEN));
+    const pulumi = () =>
+      onFreshSetup('pulumi', (repoDir, scratch, emulator) => {
+        withoutWorkers(repoDir);
+        return pulumiRound(repoDir, join(scratch, 'state'), toolchainBin, emulator, TOKEN, round);
+      });
+    // Alternate which side goes first, so a slow patch of the shared machine does not always hit the same one.
+    let baselineSeconds: number;
+    let times: PulumiTimes;
+    if (round % 2 === 0) {
+      baselineSeconds = await baseline();
+      times = await pulumi();
+    } else {
+      times = await pulumi();
+      baselineSeconds = await baseline();
+    }
+    rounds.push({ baseline: baselineSeconds, ...times });
+  }
+  printTable(rounds, loadAtStart, loadAverage());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
