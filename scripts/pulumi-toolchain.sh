@@ -9,6 +9,7 @@
 # ~/.pulumi/plugins), then the official installer (only if it answers within seconds), then a
 # build from the Go modules in toolchain/ into a cache outside the repo, reused on later runs.
 # Progress goes to stderr. See scripts/README-toolchain.md.
+# PULUMI_TOOLCHAIN_NO_BUILD=1: never build; fail at once naming what is missing (the test runner uses this).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -94,7 +95,7 @@ missing() {
 		have "$n" || printf '%s ' "$n"
 	done
 }
-if [[ -n $(missing) && ${PULUMI_TOOLCHAIN_SKIP_INSTALLER:-} != true ]]; then
+if [[ -n $(missing) && ${PULUMI_TOOLCHAIN_SKIP_INSTALLER:-} != true && ${PULUMI_TOOLCHAIN_NO_BUILD:-} != 1 ]]; then
 	script=$(mktemp)
 	if curl -fsSL --connect-timeout "$installer_timeout" --max-time $((installer_timeout * 3)) -o "$script" "$installer_url" 2>/dev/null; then
 		log "official installer reachable: installing Pulumi v$pulumi_version"
@@ -131,6 +132,9 @@ build() { # build <binary name> <module dir> <package> <version> [extra go build
 	local store
 	store="$cache_root/build/$name-$version-$(module_hash "$dir")"
 	if [[ ! -x $store/$name ]]; then
+		# Callers that must not stall for a cold build (the test runner) ask only for what is cached.
+		[[ ${PULUMI_TOOLCHAIN_NO_BUILD:-} != 1 ]] ||
+			die "$name v$version is not built yet (PULUMI_TOOLCHAIN_NO_BUILD=1); build it with: pnpm toolchain"
 		command -v go >/dev/null || die "$name is missing and Go is not installed: install Go >= 1.26 (or put $name v$version on PATH)"
 		local started=$SECONDS tmp="$store/.$name.$$"
 		mkdir -p "$store"
