@@ -38,7 +38,8 @@ function writeSite(dir: string, salt: string): void {
   }
 }
 
-function deploy(url: string, accountId: string, cwd: string): Promise<number> {
+/** Time one deploy; also return wrangler's "Uploaded N files" count so the unchanged redeploy shows it sent nothing. */
+function deploy(url: string, accountId: string, cwd: string): Promise<{ ms: number; uploaded: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     execFile(
@@ -57,7 +58,13 @@ function deploy(url: string, accountId: string, cwd: string): Promise<number> {
         },
         maxBuffer: 64 << 20,
       },
-      (err, stdout, stderr) => (err ? reject(new Error(`${stdout}\n${stderr}`)) : resolve(performance.now() - started)),
+      (err, stdout, stderr) =>
+        err
+          ? reject(new Error(`${stdout}\n${stderr}`))
+          : resolve({
+              ms: performance.now() - started,
+              uploaded: Number(/Uploaded (\d+) files/.exec(stdout)?.[1] ?? -1),
+            }),
     );
   });
 }
@@ -81,10 +88,12 @@ async function main() {
     const unchanged: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       writeSite(join(cwd, 'site'), `run-${run}-${Date.now()}`);
-      first.push(await deploy(emu.url, emu.accountId, cwd));
-      unchanged.push(await deploy(emu.url, emu.accountId, cwd));
+      const a = await deploy(emu.url, emu.accountId, cwd);
+      const b = await deploy(emu.url, emu.accountId, cwd);
+      first.push(a.ms);
+      unchanged.push(b.ms);
       console.log(
-        `pages deploy run ${run + 1}: first ${(first.at(-1) as number).toFixed(0)} ms, unchanged ${(unchanged.at(-1) as number).toFixed(0)} ms`,
+        `pages deploy run ${run + 1}: first ${a.ms.toFixed(0)} ms (uploaded ${a.uploaded} files), unchanged ${b.ms.toFixed(0)} ms (uploaded ${b.uploaded} files)`,
       );
     }
 
