@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type * as pulumi from '@pulumi/pulumi';
 import { bundleWorker } from './build/bundle-worker';
 import { SiteApp } from './components/site-app';
@@ -21,11 +22,13 @@ export function declareInfrastructure(
   rootDir: string,
 ): Record<string, AppOutputs> {
   const outputs: Record<string, AppOutputs> = {};
+  const repoDir = relative(process.cwd(), rootDir) || '.';
   for (const appPlan of plan.apps) {
     const app = new SiteApp(appPlan.name, {
       plan: appPlan,
       accountId: plan.accountId,
       apiToken,
+      repoDir,
       ...(plan.apiBaseUrl ? { apiBaseUrl: plan.apiBaseUrl } : {}),
     });
     const workers: AppOutputs['workers'] = {};

@@ -3,6 +3,12 @@ import * as pulumi from '@pulumi/pulumi';
 
 export interface PagesDeploymentArgs {
   /**
+   * The repository root, relative to the Pulumi program's working directory (`..` when Pulumi runs `infra/`).
+   * Relative on purpose: an absolute path would differ per machine and so redeploy everything when the state is
+   * used elsewhere.
+   */
+  repoDir: string;
+  /**
    * The package folder, relative to the repository root.
    * @example 'packages/space'
    */
@@ -57,9 +63,8 @@ export class PagesDeployment extends pulumi.ComponentResource {
     this.command = new command.local.Command(
       `${name}-upload`,
       {
-        // Relative on purpose: the program runs from the repository root, and an absolute path would differ per
-        // machine and so redeploy everything when the state is used elsewhere.
         create: 'node infra/commands/build-and-upload.mjs',
+        dir: args.repoDir,
         environment,
         triggers: [args.sourceHash],
         logging: 'stderr',

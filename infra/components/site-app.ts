@@ -16,6 +16,8 @@ export interface SiteAppArgs {
   apiToken: pulumi.Input<string>;
   /** Non-Cloudflare API endpoint (the local emulator), passed to the migrations and the upload. */
   apiBaseUrl?: string;
+  /** The repository root relative to the program's working directory, where the upload command runs. */
+  repoDir: string;
 }
 
 /**
@@ -90,6 +92,7 @@ export class SiteApp extends pulumi.ComponentResource {
     this.deployment = new PagesDeployment(
       `${name}-deployment`,
       {
+        repoDir: args.repoDir,
         packageDir: plan.dir,
         projectName: this.project.name,
         branch: plan.deployBranch,
