@@ -22,7 +22,7 @@ const available =
   terraformOnPath && providerDir !== '' && existsSync(join(providerDir, 'terraform-provider-cloudflare'));
 if (!available) {
   console.warn(
-    'SKIPPED Terraform provider conformance: build the provider with tools/build-terraform-provider.sh, set CLOUDFLARE_TF_PROVIDER_DIR to its directory, and put terraform on PATH.',
+    'SKIPPED Terraform provider conformance: no terraform-provider-cloudflare v5.19.1 binary (set CLOUDFLARE_TF_PROVIDER_DIR to its directory and put terraform on PATH; this repository cannot build it offline).',
   );
 }
 
