@@ -8,6 +8,7 @@ import { log, timed } from './timing';
 
 export interface Emulated {
   url: string;
+  port: number;
   accountId: string;
 }
 

@@ -15,7 +15,12 @@ interface Target {
 const s = (n: number) => n.toFixed(1);
 
 /** Medians of every measurement, each round's values, and the three ratios against their targets. */
-export function printTable(rounds: Round[], loadAtStart: string, loadAtEnd: string): void {
+export function printTable(
+  rounds: Round[],
+  loadAtStart: string,
+  loadAtEnd: string,
+  out: NodeJS.WritableStream = process.stdout,
+): void {
   const m = (pick: (r: Round) => number) => median(rounds.map(pick));
   const rows: [string, (r: Round) => number][] = [
     ['hand-run baseline (sequential)', (r) => r.baseline],
@@ -40,7 +45,7 @@ export function printTable(rounds: Round[], loadAtStart: string, loadAtEnd: stri
     '',
     `load average (1, 5, 15 min): start ${loadAtStart}; end ${loadAtEnd}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  out.write(`${lines.join('\n')}\n`);
 }
 
 function targets(rounds: Round[]): Target[] {
