@@ -2,16 +2,32 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-/**
- * Each workspace package's entry in pnpm-lock.yaml (its dependencies and the versions they resolved to), as a
- * stable string per package folder. A dependency bump changes the package's entry, and so its source hash.
- */
-export function readLockfileEntries(rootDir: string): Map<string, string> {
+/** One workspace package's entry in pnpm-lock.yaml. */
+export interface LockfileEntry {
+  /** Its dependencies and the versions they resolved to, as a stable string: a bump changes it. */
+  fingerprint: string;
+  /** Workspace packages it depends on (`link:` versions), as paths relative to the package folder. */
+  links: string[];
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+
+/** Every importer of pnpm-lock.yaml, by package folder relative to the repository root. */
+export function readLockfileEntries(rootDir: string): Map<string, LockfileEntry> {
   const path = join(rootDir, 'pnpm-lock.yaml');
-  const entries = new Map<string, string>();
+  const entries = new Map<string, LockfileEntry>();
   if (!existsSync(path)) return entries;
-  const lock = parse(readFileSync(path, 'utf8')) as { importers?: Record<string, unknown> } | null;
-  for (const [dir, entry] of Object.entries(lock?.importers ?? {})) entries.set(dir, stableStringify(entry));
+  const lock = parse(readFileSync(path, 'utf8')) as { importers?: Record<string, Record<string, unknown>> } | null;
+  for (const [dir, entry] of Object.entries(lock?.importers ?? {})) {
+    const links: string[] = [];
+    for (const field of DEPENDENCY_FIELDS) {
+      const deps = (entry?.[field] ?? {}) as Record<string, { version?: string }>;
+      for (const dep of Object.values(deps)) {
+        if (dep?.version?.startsWith('link:')) links.push(dep.version.slice('link:'.length));
+      }
+    }
+    entries.set(dir, { fingerprint: stableStringify(entry), links: links.sort() });
+  }
   return entries;
 }
 

@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { MIGRATION_FILE_PATTERN } from '../plan/migrations';
 import { combineSourceHash, sha256 } from '../plan/source-hash';
 import type { AppSource, Inventory, MigrationFile, WorkerExtraBinding, WorkerSource } from '../plan/types';
-import { readLockfileEntries } from './lockfile';
+import { type LockfileEntry, readLockfileEntries } from './lockfile';
 import { hashSourceFiles } from './source-files';
 import { readWranglerConfig, requireCompatibilityDate, type WranglerConfig } from './wrangler-config';
 
@@ -38,15 +38,34 @@ export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'pack
         d1: (found.config.d1_databases ?? []).map((d) => d.binding),
         kv: (found.config.kv_namespaces ?? []).map((k) => k.binding),
       },
-      sourceHash: combineSourceHash(hashSourceFiles(dir), {
-        ...shared,
-        lockfile: lockEntries.get(relDir) ?? '',
-      }),
+      sourceHash: buildInputsHash(rootDir, dir, lockEntries, shared),
       migrations: readMigrations(join(dir, 'migrations')),
       workers: readWorkers(rootDir, join(dir, 'workers'), lockEntries, shared),
     });
   }
   return { rootDir, apps };
+}
+
+/**
+ * A package's build inputs: its own sources, its lockfile entry, the shared build config, and the sources of the
+ * workspace packages it links to (a change in shared app code must redeploy every app that bundles it).
+ */
+function buildInputsHash(
+  rootDir: string,
+  dir: string,
+  lockEntries: Map<string, LockfileEntry>,
+  shared: Record<string, string>,
+): string {
+  const entry = lockEntries.get(toRepoPath(rootDir, dir));
+  const linked = Object.fromEntries(
+    (entry?.links ?? []).map((link) => {
+      const linkedDir = join(dir, link);
+      const linkedEntry = lockEntries.get(toRepoPath(rootDir, linkedDir));
+      const hash = combineSourceHash(hashSourceFiles(linkedDir), { lockfile: linkedEntry?.fingerprint ?? '' });
+      return [`workspace:${toRepoPath(rootDir, linkedDir)}`, hash];
+    }),
+  );
+  return combineSourceHash(hashSourceFiles(dir), { ...shared, ...linked, lockfile: entry?.fingerprint ?? '' });
 }
 
 function readMigrations(dir: string): MigrationFile[] {
@@ -69,7 +88,7 @@ function readMigrations(dir: string): MigrationFile[] {
 function readWorkers(
   rootDir: string,
   dir: string,
-  lockEntries: Map<string, string>,
+  lockEntries: Map<string, LockfileEntry>,
   shared: Record<string, string>,
 ): WorkerSource[] {
   return listFolders(dir).flatMap((name): WorkerSource[] => {
@@ -84,10 +103,7 @@ function readWorkers(
         compatibilityDate: requireCompatibilityDate(found.path, found.config),
         compatibilityFlags: found.config.compatibility_flags ?? [],
         extraBindings: workerExtraBindings(found.path, found.config),
-        sourceHash: combineSourceHash(hashSourceFiles(workerDir), {
-          ...shared,
-          lockfile: lockEntries.get(relDir) ?? '',
-        }),
+        sourceHash: buildInputsHash(rootDir, workerDir, lockEntries, shared),
       },
     ];
   });

@@ -120,4 +120,17 @@ describe('package source hash (the deployment trigger)', () => {
     expect(alphaHash(alphaBumped)).not.toBe(alphaHash(base));
     expect(alphaHash(betaBumped)).toBe(alphaHash(base));
   });
+
+  it('changes when a linked workspace package the app builds with changes, not when its node_modules do', () => {
+    const lock = `lockfileVersion: '9.0'\nimporters:\n  packages/alpha:\n    dependencies:\n      kit:\n        specifier: workspace:*\n        version: link:../kit\n  packages/kit: {}\n`;
+    const withKit = { ...baseRepo, 'pnpm-lock.yaml': lock, 'packages/kit/src/index.ts': 'export const a = 1;\n' };
+    const base = makeRepo(withKit);
+    const kitEdited = makeRepo({ ...withKit, 'packages/kit/src/index.ts': 'export const a = 2;\n' });
+    const kitModules = makeRepo({ ...withKit, 'packages/kit/node_modules/x/index.js': 'x' });
+    roots.push(base, kitEdited, kitModules);
+    expect(alphaHash(kitEdited)).not.toBe(alphaHash(base));
+    expect(alphaHash(kitModules)).toBe(alphaHash(base));
+    const beta = (root: string) => scanInventory(root).apps.find((a) => a.name === 'beta')?.sourceHash;
+    expect(beta(kitEdited)).toBe(beta(base));
+  });
 });
