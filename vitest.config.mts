@@ -22,8 +22,8 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
-      'packages/*/vitest.config.ts',
-      'packages/*/workers/*/vitest.config.ts',
+      'packages/*/vitest.config.{ts,mts}',
+      'packages/*/workers/*/vitest.config.{ts,mts}',
     ],
   },
 });
