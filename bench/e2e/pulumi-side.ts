@@ -81,22 +81,6 @@ async function expectSitesServed(port: number): Promise<void> {
 }
 
 /**
- * The build-and-upload command runs where the provider runs, which is the program folder (`infra/`, Pulumi.yaml's
- * `main`), while its command line and the script expect the repository root: every upload fails with "Cannot find
- * module .../infra/infra/commands/build-and-upload.mjs". Until the program sets the command's `dir`, the work copy
- * gets `dir: '..'` (relative, so the state stays machine-independent). Returns whether the patch was needed.
- */
-export function withUploadFromRepoRoot(repoDir: string): boolean {
-  const file = join(repoDir, 'infra', 'components', 'pages-deployment.ts');
-  const source = readFileSync(file, 'utf8');
-  if (/\bdir:/.test(source)) return false;
-  const line = "create: 'node infra/commands/build-and-upload.mjs',";
-  if (!source.includes(line)) throw new Error(`cannot find the build-and-upload command line in ${file}`);
-  writeFileSync(file, source.replace(line, `${line}\n        dir: '..',`));
-  return true;
-}
-
-/**
  * The local stack without its Worker: the offline toolchain's cloudflare plugin does not support
  * WorkersScriptSubdomain yet, and the hand-run baseline deploys no Worker either.
  */

@@ -9,7 +9,7 @@ import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-e
 import { findToolchain } from '../../test/e2e/support/pulumi-cli';
 import { makeWorkCopy } from '../../test/e2e/support/work-copy';
 import { handRunBaseline } from './baseline';
-import { type PulumiTimes, pulumiRound, withoutWorkers, withUploadFromRepoRoot } from './pulumi-side';
+import { type PulumiTimes, pulumiRound, withoutWorkers } from './pulumi-side';
 import { printTable, type Round } from './report';
 import { loadAverage, log } from './timing';
 
@@ -60,9 +60,6 @@ async function main(): Promise<void> {
     const pulumi = () =>
       onFreshSetup('pulumi', (repoDir, scratch, emulator) => {
         withoutWorkers(repoDir);
-        if (withUploadFromRepoRoot(repoDir)) {
-          log('patched the work copy: build-and-upload runs with dir ".." (the program runs it from infra/)');
-        }
         return pulumiRound(repoDir, join(scratch, 'state'), toolchainBin, emulator, TOKEN, round);
       });
     // Alternate which side goes first, so a slow patch of the shared machine does not always hit the same one.
