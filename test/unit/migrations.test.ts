@@ -30,7 +30,7 @@ describe('migration status', () => {
         files.filter((f) => f.length > 0),
         fc.nat(),
         (all, pick) => {
-          const target = all[pick % all.length]!;
+          const target = all[pick % all.length] as (typeof all)[number];
           const edited = all.map((f) => (f === target ? { ...f, sha256: `${f.sha256}ff` } : f));
           const status = migrationStatus(edited, all, []);
           expect(status.edited).toEqual([

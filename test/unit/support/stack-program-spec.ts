@@ -43,8 +43,10 @@ export function describeStackProgram(expected: StackExpectations): void {
       program = (await import('../../../infra/index' as string)) as ProgramOutputs;
       // Registration is asynchronous: once every exported output resolved, every resource has been registered.
       for (const app of APPS) {
-        await outputValue(program.apps[app]!.deploymentUrl);
-        await outputValue(program.apps[app]!.migrationBookmark);
+        const outputs = program.apps[app];
+        if (!outputs) throw new Error(`the program exports no outputs for ${app}`);
+        await outputValue(outputs.deploymentUrl);
+        await outputValue(outputs.migrationBookmark);
       }
     }, 120_000);
 
@@ -131,7 +133,8 @@ export function describeStackProgram(expected: StackExpectations): void {
 
     it('exports the outputs each package needs', async () => {
       for (const app of APPS) {
-        const outputs = program.apps[app]!;
+        const outputs = program.apps[app];
+        if (!outputs) throw new Error(`the program exports no outputs for ${app}`);
         expect(await outputValue(outputs.projectName)).toBe(expected.physicalName(app));
         expect(await outputValue(outputs.productionUrl)).toBe(expected.productionUrl(app));
         expect(await outputValue(outputs.databaseId)).toBe(`uuid-${expected.physicalName(app)}`);
