@@ -1,6 +1,6 @@
+import adapter from '@create-something/app-kit/adapter';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
-import adapter from './cloudflare-adapter.ts';
 
 export default defineConfig({
   plugins: [

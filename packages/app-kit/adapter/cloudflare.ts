@@ -5,6 +5,8 @@ import type { Adapter, Builder } from '@sveltejs/kit';
 import { build } from 'esbuild';
 
 /**
+ * Shared by the four apps' vite.config.ts (`adapter: cloudflare({ platformProxy: ... })`).
+ *
  * @sveltejs/adapter-cloudflare 8.0.0-next.6 (the newest published for SvelteKit 3) still calls
  * `builder.generateManifest`, which SvelteKit 3.2 removed in favour of `generateServerInstance`.
  * This wrapper answers that one call from `generateServerInstance` output (adding the SvelteKit 2
@@ -31,7 +33,7 @@ export default function cloudflare(options?: AdapterOptions): Adapter {
   };
 }
 
-/** Must equal `pages_build_output_dir` in wrangler.jsonc. */
+/** Relative to the app directory `vite build` runs in; must equal `pages_build_output_dir` in its wrangler.jsonc. */
 const OUTPUT_DIR = '.svelte-kit/cloudflare';
 
 async function bundleWorker(file: string): Promise<void> {

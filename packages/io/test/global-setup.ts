@@ -1,28 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const worker = path.join(root, '.svelte-kit/cloudflare/_worker.js');
+import { buildAppOnce } from '@create-something/app-kit/test/build';
 
 /** Builds the app once for the whole test run; the tests serve the build output on Miniflare. */
-export default function setup(): void {
-  if (process.env.SKIP_APP_BUILD === '1' && existsSync(worker)) {
-    console.warn(
-      `\n[io tests] SKIP_APP_BUILD=1: testing the existing build from ${statSync(worker).mtime.toISOString()}\n`,
-    );
-    return;
-  }
-  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  });
-  if (result.status !== 0) {
-    throw new Error(`vite build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
-  console.log(`[io tests] built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
+export default buildAppOnce(new URL('..', import.meta.url), 'io');

@@ -1,8 +1,8 @@
+import { bindings } from '@create-something/app-kit/server/bindings';
+import { readForm } from '@create-something/app-kit/server/body';
+import { cachedJson } from '@create-something/app-kit/server/kv-cache';
 import { fail } from '@sveltejs/kit';
-import { bindings } from '#lib/server/bindings.ts';
-import { readForm } from '#lib/server/body.ts';
 import { inquirySchema, listServices, saveInquiry, serviceExists } from '#lib/server/inquiries.ts';
-import { cachedJson } from '#lib/server/kv-cache.ts';
 import { takeToken } from '#lib/server/rate-limit.ts';
 import { visitorId } from '#lib/server/visitor.ts';
 import type { Actions, PageServerLoad } from './$types';

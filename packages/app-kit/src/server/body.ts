@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 
-/** Forms on this site are a few short fields; anything larger is refused before it is parsed. */
+/** Forms on these sites are a few short fields; anything larger is refused before it is parsed. */
 export const MAX_BODY_BYTES = 8 * 1024;
 
 /** Reads the request body as text, refusing (413) bodies above `limit` whether or not Content-Length is sent. */

@@ -1,3 +1,5 @@
+import type { KVNamespace } from '@cloudflare/workers-types';
+
 /** Metadata stored next to every cached KV value, so pages can say how fresh a value is. */
 export interface CacheMetadata {
   created: number;

@@ -1,7 +1,7 @@
+import { bindings } from '@create-something/app-kit/server/bindings';
+import { cachedJson } from '@create-something/app-kit/server/kv-cache';
 import { error } from '@sveltejs/kit';
 import { latestArticles, querySchema } from '#lib/server/articles.ts';
-import { bindings } from '#lib/server/bindings.ts';
-import { cachedJson } from '#lib/server/kv-cache.ts';
 import { recentQueries, search } from '#lib/server/search.ts';
 import type { PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
+import { bindings } from '@create-something/app-kit/server/bindings';
+import { readForm } from '@create-something/app-kit/server/body';
+import { cachedJson } from '@create-something/app-kit/server/kv-cache';
 import { fail } from '@sveltejs/kit';
-import { bindings } from '#lib/server/bindings.ts';
-import { readForm } from '#lib/server/body.ts';
-import { cachedJson } from '#lib/server/kv-cache.ts';
 import { listPrinciples, recentSignups, signupSchema, subscribe } from '#lib/server/newsletter.ts';
 import type { Actions, PageServerLoad } from './$types';
 

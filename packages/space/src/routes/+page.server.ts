@@ -1,6 +1,6 @@
-import { bindings } from '#lib/server/bindings.ts';
+import { bindings } from '@create-something/app-kit/server/bindings';
+import { cachedJson } from '@create-something/app-kit/server/kv-cache';
 import { listExperiments } from '#lib/server/experiments.ts';
-import { cachedJson } from '#lib/server/kv-cache.ts';
 import type { PageServerLoad } from './$types';
 
 /** The lab-wide totals are cheap but change slowly: cache them in KV for five minutes. */

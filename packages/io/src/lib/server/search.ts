@@ -1,5 +1,5 @@
+import { type Cached, cachedJson } from '@create-something/app-kit/server/kv-cache';
 import { type ArticleSummary, recordSearch, SEARCH_TTL_SECONDS, searchArticles, searchKey } from './articles.ts';
-import { type Cached, cachedJson } from './kv-cache.ts';
 
 export interface SearchOutcome extends Cached<ArticleSummary[]> {
   query: string;

@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { describeTypesCheck } from '@create-something/app-kit/test/config';
 import { describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
 import { config, ROOT } from './harness.ts';
@@ -25,30 +23,4 @@ describe('wrangler config', () => {
   });
 });
 
-describe('generated worker-configuration.d.ts', () => {
-  const check = (file?: string) =>
-    spawnSync(process.execPath, [path.join(ROOT, 'scripts/check-types.mjs'), ...(file ? [file] : [])], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-
-  it('is up to date with wrangler.jsonc', () => {
-    expect(check().status).toBe(0);
-  });
-
-  it('is reported stale when it no longer matches', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'stale-types-'));
-    try {
-      const stale = path.join(dir, 'worker-configuration.d.ts');
-      writeFileSync(
-        stale,
-        readFileSync(path.join(ROOT, 'worker-configuration.d.ts'), 'utf8').replace('BROWSER:', 'BROWSR:'),
-      );
-      const result = check(stale);
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain('is stale');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+describeTypesCheck(ROOT, { stale: ['BROWSER:', 'BROWSR:'] });

@@ -1,38 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applyMigrations } from '@create-something/app-kit/test/d1';
 import { Miniflare } from 'miniflare';
 import { unstable_readConfig } from 'wrangler';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.jsonc') });
-
-/** Splits a migration file into statements, respecting quoted strings and `--` comments. */
-function splitSql(sql: string): string[] {
-  const statements: string[] = [];
-  let current = '';
-  let quote: string | null = null;
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i] as string;
-    if (quote) {
-      current += ch;
-      if (ch === quote) quote = null;
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      while (i < sql.length && sql[i] !== '\n') i++;
-      current += '\n';
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      current += ch;
-    } else if (ch === ';') {
-      if (current.trim()) statements.push(current.trim());
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  if (current.trim()) statements.push(current.trim());
-  return statements;
-}
 
 export interface RunningWorker {
   mf: Miniflare;
@@ -62,13 +35,7 @@ export async function startWorker(): Promise<RunningWorker> {
   });
   const url = await mf.ready;
   const db = (await mf.getD1Database('DB')) as unknown as D1Database;
-  const migrations = path.resolve(ROOT, d1.migrations_dir ?? 'migrations');
-  for (const file of readdirSync(migrations)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()) {
-    const sql = readFileSync(path.join(migrations, file), 'utf8');
-    await db.batch(splitSql(sql).map((statement) => db.prepare(statement)));
-  }
+  await applyMigrations(db, path.resolve(ROOT, d1.migrations_dir ?? 'migrations'));
   return {
     mf,
     url,

@@ -1,6 +1,6 @@
+import { bindings } from '@create-something/app-kit/server/bindings';
 import { json } from '@sveltejs/kit';
 import { querySchema } from '#lib/server/articles.ts';
-import { bindings } from '#lib/server/bindings.ts';
 import { search } from '#lib/server/search.ts';
 import type { RequestHandler } from './$types';
 

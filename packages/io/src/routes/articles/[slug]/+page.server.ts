@@ -1,7 +1,7 @@
+import { bindings } from '@create-something/app-kit/server/bindings';
+import { readForm } from '@create-something/app-kit/server/body';
 import { error, fail } from '@sveltejs/kit';
 import { feedbackSchema, getArticle, slugSchema } from '#lib/server/articles.ts';
-import { bindings } from '#lib/server/bindings.ts';
-import { readForm } from '#lib/server/body.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 function parseSlug(raw: string): string {

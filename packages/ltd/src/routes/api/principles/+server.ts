@@ -1,5 +1,5 @@
+import { bindings } from '@create-something/app-kit/server/bindings';
 import { json } from '@sveltejs/kit';
-import { bindings } from '#lib/server/bindings.ts';
 import { listPrinciples } from '#lib/server/newsletter.ts';
 import type { RequestHandler } from './$types';
 

@@ -1,6 +1,6 @@
+import { bindings } from '@create-something/app-kit/server/bindings';
+import { readForm } from '@create-something/app-kit/server/body';
 import { error, fail } from '@sveltejs/kit';
-import { bindings } from '#lib/server/bindings.ts';
-import { readForm } from '#lib/server/body.ts';
 import {
   getExperiment,
   listNotes,

@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { D1Database, KVNamespace } from '@cloudflare/workers-types';
+import { Miniflare } from 'miniflare';
+import { unstable_readConfig } from 'wrangler';
+import { applyMigrations } from './d1.ts';
+
+/**
+ * Serves an app's built Pages output (`.svelte-kit/cloudflare`) on Miniflare, as Cloudflare Pages would.
+ * Every app's tests use it through their own test/harness.ts, which only says where the app lives.
+ */
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.html': 'text/html',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.txt': 'text/plain',
+};
+
+/** Files Pages reads as configuration and never serves. */
+const PAGES_CONFIG_FILES = new Set(['_worker.js', '_routes.json', '_headers', '_redirects']);
+
+export interface RunningApp {
+  url: URL;
+  mf: Miniflare;
+  db: D1Database;
+  kv: KVNamespace;
+  /** GET or POST against the app; `form` posts urlencoded fields from the app's own origin (passes CSRF checks). */
+  request(
+    pathname: string,
+    init?: { form?: Record<string, string>; body?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** false starts the app with no DB/KV bindings at all, as a misconfigured Pages project would. */
+  bindings?: boolean;
+  /** KV entries written before the first request. */
+  seedKv?: Record<string, string>;
+}
+
+export interface PagesHarness {
+  /** The app directory (holds wrangler.jsonc). */
+  ROOT: string;
+  /** The Pages build output directory from wrangler.jsonc. */
+  OUTPUT_DIR: string;
+  startApp(options?: StartOptions): Promise<RunningApp>;
+}
+
+/** A harness for the app in `appDir` (a path or a `file:` URL such as `new URL('..', import.meta.url)`). */
+export function pagesHarness(appDir: string | URL): PagesHarness {
+  const ROOT = typeof appDir === 'string' ? path.resolve(appDir) : path.resolve(fileURLToPath(appDir));
+  const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.jsonc') });
+  const OUTPUT_DIR = path.resolve(ROOT, config.pages_build_output_dir ?? '.svelte-kit/cloudflare');
+
+  /** The ASSETS binding Pages gives `_worker.js`: static files from the output directory, 404 otherwise. */
+  async function serveAsset(request: Request): Promise<Response> {
+    const pathname = decodeURIComponent(new URL(request.url).pathname);
+    const file = path.join(OUTPUT_DIR, pathname);
+    if (!file.startsWith(OUTPUT_DIR + path.sep) || PAGES_CONFIG_FILES.has(path.relative(OUTPUT_DIR, file))) {
+      return new Response('Not found', { status: 404 });
+    }
+    try {
+      const body = await readFile(file);
+      const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+      return new Response(body, { headers: { 'content-type': type } });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  }
+
+  async function startApp({ bindings = true, seedKv = {} }: StartOptions = {}): Promise<RunningApp> {
+    const d1 = config.d1_databases[0];
+    const kvNs = config.kv_namespaces[0];
+    const mf = new Miniflare({
+      host: '127.0.0.1',
+      port: 0,
+      // The build bundles _worker.js into one file; listing it explicitly stops Miniflare from trying to
+      // resolve the bundle's runtime-computed import() calls.
+      modulesRoot: OUTPUT_DIR,
+      modules: [{ type: 'ESModule', path: path.join(OUTPUT_DIR, '_worker.js') }],
+      compatibilityDate: config.compatibility_date,
+      compatibilityFlags: config.compatibility_flags,
+      serviceBindings: { ASSETS: serveAsset },
+      d1Databases: bindings && d1 ? { [d1.binding]: d1.database_id ?? d1.binding } : {},
+      kvNamespaces: bindings && kvNs ? { [kvNs.binding]: kvNs.id ?? kvNs.binding } : {},
+    });
+    const url = await mf.ready;
+    let db = undefined as unknown as D1Database;
+    let kv = undefined as unknown as KVNamespace;
+    if (bindings) {
+      db = (await mf.getD1Database('DB')) as unknown as D1Database;
+      kv = (await mf.getKVNamespace('KV')) as unknown as KVNamespace;
+      await applyMigrations(db, path.resolve(ROOT, d1?.migrations_dir ?? 'migrations'));
+      for (const [key, value] of Object.entries(seedKv)) {
+        await kv.put(key, value, { metadata: { created: Date.now() } });
+      }
+    }
+    return {
+      url,
+      mf,
+      db,
+      kv,
+      request(pathname, init = {}) {
+        const target = new URL(pathname, url);
+        // Browsers ask for HTML; without it SvelteKit answers form posts with its JSON action result.
+        const headers: Record<string, string> = { accept: 'text/html', ...init.headers };
+        let body = init.body;
+        if (init.form) {
+          body = new URLSearchParams(init.form).toString();
+          headers['content-type'] ??= 'application/x-www-form-urlencoded';
+        }
+        if (body !== undefined) headers.origin ??= target.origin;
+        return fetch(target, { method: body === undefined ? 'GET' : 'POST', headers, body, redirect: 'manual' });
+      },
+      stop: () => mf.dispose(),
+    };
+  }
+
+  return { ROOT, OUTPUT_DIR, startApp };
+}
