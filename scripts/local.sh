@@ -18,6 +18,8 @@ pid_file="$data_dir/emulator.pid"
 log_file="$data_dir/emulator.log"
 # Not a secret: it only encrypts the local stack's state on this machine (the local stack holds no real secrets).
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-create-something-local}
+# `pnpm typecheck` checks the program; type-checking it again on every run doubled preview time (17.9 s vs 8.8 s).
+export PULUMI_NODEJS_TRANSPILE_ONLY=${PULUMI_NODEJS_TRANSPILE_ONLY:-true}
 token=$(sed -n 's/^ *cloudflare:apiToken: *//p' Pulumi.local.yaml)
 
 say() { printf '[local] %s\n' "$*" >&2; }

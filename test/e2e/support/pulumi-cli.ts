@@ -29,6 +29,8 @@ export class PulumiCli {
       PULUMI_CONFIG_PASSPHRASE: 'create-something-local',
       PULUMI_SKIP_UPDATE_CHECK: 'true',
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+      // The program is type-checked by `pnpm typecheck`; checking it on every engine run only costs time.
+      PULUMI_NODEJS_TRANSPILE_ONLY: 'true',
       PULUMI_HOME: join(stateDir, '.pulumi-home'),
       WRANGLER_SEND_METRICS: 'false',
       NO_COLOR: '1',
