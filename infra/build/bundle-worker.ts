@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../plan/source-hash';
 
@@ -38,7 +38,7 @@ export function bundleWorker(rootDir: string, workerDir: string, sourceHash: str
         `Bundling ${workerDir} produced ${modules.join(', ') || 'nothing'}; the Worker resource uploads one ES module. Remove extra modules (wasm, text rules) or extend infra/components/worker.ts.`,
       );
     }
-    execFileSync('touch', [join(staging, 'complete')]);
+    writeFileSync(join(staging, 'complete'), '');
     rmSync(cacheDir, { recursive: true, force: true });
     mkdirSync(join(cacheDir, '..'), { recursive: true });
     renameSync(staging, cacheDir);

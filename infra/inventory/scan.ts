@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { MIGRATION_FILE_PATTERN } from '../plan/migrations';
 import { combineSourceHash, sha256 } from '../plan/source-hash';
 import type { AppSource, Inventory, MigrationFile, WorkerExtraBinding, WorkerSource } from '../plan/types';
-import { type LockfileEntry, readLockfileEntries } from './lockfile';
+import { readLockfileEntries } from './lockfile';
 import { hashSourceFiles } from './source-files';
 import { readWranglerConfig, requireCompatibilityDate, type WranglerConfig } from './wrangler-config';
 
@@ -16,56 +16,62 @@ const SHARED_BUILD_FILES = ['tsconfig.base.json'];
  * touches the disk.
  */
 export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'packages')): Inventory {
-  const lockEntries = readLockfileEntries(rootDir);
-  const shared = Object.fromEntries(
-    SHARED_BUILD_FILES.filter((f) => existsSync(join(rootDir, f))).map((f) => [
-      f,
-      sha256(readFileSync(join(rootDir, f))),
-    ]),
-  );
+  const hashBuildInputs = buildInputsHasher(rootDir);
   const apps: AppSource[] = [];
   for (const name of listFolders(packagesDir)) {
     const dir = join(packagesDir, name);
     const found = readWranglerConfig(dir);
     if (!found?.config.pages_build_output_dir) continue;
-    const relDir = toRepoPath(rootDir, dir);
     apps.push({
       name,
-      dir: relDir,
+      dir: toRepoPath(rootDir, dir),
       compatibilityDate: requireCompatibilityDate(found.path, found.config),
       compatibilityFlags: found.config.compatibility_flags ?? [],
       declaredBindings: {
         d1: (found.config.d1_databases ?? []).map((d) => d.binding),
         kv: (found.config.kv_namespaces ?? []).map((k) => k.binding),
       },
-      sourceHash: buildInputsHash(rootDir, dir, lockEntries, shared),
+      sourceHash: hashBuildInputs(dir),
       migrations: readMigrations(join(dir, 'migrations')),
-      workers: readWorkers(rootDir, join(dir, 'workers'), lockEntries, shared),
+      workers: readWorkers(rootDir, join(dir, 'workers'), hashBuildInputs),
     });
   }
   return { rootDir, apps };
 }
 
 /**
- * A package's build inputs: its own sources, its lockfile entry, the shared build config, and the sources of the
- * workspace packages it links to (a change in shared app code must redeploy every app that bundles it).
+ * Hashes a package's build inputs: its own sources, its lockfile entry, the shared build config, and the sources of
+ * the workspace packages it links to (a change in shared app code must redeploy every app that bundles it). The
+ * lockfile, the shared config and each linked package are read once per scan, however many packages use them.
  */
-function buildInputsHash(
-  rootDir: string,
-  dir: string,
-  lockEntries: Map<string, LockfileEntry>,
-  shared: Record<string, string>,
-): string {
-  const entry = lockEntries.get(toRepoPath(rootDir, dir));
-  const linked = Object.fromEntries(
-    (entry?.links ?? []).map((link) => {
-      const linkedDir = join(dir, link);
-      const linkedEntry = lockEntries.get(toRepoPath(rootDir, linkedDir));
-      const hash = combineSourceHash(hashSourceFiles(linkedDir), { lockfile: linkedEntry?.fingerprint ?? '' });
-      return [`workspace:${toRepoPath(rootDir, linkedDir)}`, hash];
-    }),
+function buildInputsHasher(rootDir: string): (dir: string) => string {
+  const lockEntries = readLockfileEntries(rootDir);
+  const fingerprint = (dir: string) => lockEntries.get(toRepoPath(rootDir, dir))?.fingerprint ?? '';
+  const shared = Object.fromEntries(
+    SHARED_BUILD_FILES.filter((f) => existsSync(join(rootDir, f))).map((f) => [
+      f,
+      sha256(readFileSync(join(rootDir, f))),
+    ]),
   );
-  return combineSourceHash(hashSourceFiles(dir), { ...shared, ...linked, lockfile: entry?.fingerprint ?? '' });
+  const linkedHashes = new Map<string, string>();
+  const linkedHash = (linkedDir: string): string => {
+    let hash = linkedHashes.get(linkedDir);
+    if (hash === undefined) {
+      hash = combineSourceHash(hashSourceFiles(linkedDir), { lockfile: fingerprint(linkedDir) });
+      linkedHashes.set(linkedDir, hash);
+    }
+    return hash;
+  };
+  return (dir) => {
+    const links = lockEntries.get(toRepoPath(rootDir, dir))?.links ?? [];
+    const linked = Object.fromEntries(
+      links.map((link) => {
+        const linkedDir = join(dir, link);
+        return [`workspace:${toRepoPath(rootDir, linkedDir)}`, linkedHash(linkedDir)];
+      }),
+    );
+    return combineSourceHash(hashSourceFiles(dir), { ...shared, ...linked, lockfile: fingerprint(dir) });
+  };
 }
 
 function readMigrations(dir: string): MigrationFile[] {
@@ -85,25 +91,19 @@ function readMigrations(dir: string): MigrationFile[] {
   });
 }
 
-function readWorkers(
-  rootDir: string,
-  dir: string,
-  lockEntries: Map<string, LockfileEntry>,
-  shared: Record<string, string>,
-): WorkerSource[] {
+function readWorkers(rootDir: string, dir: string, hashBuildInputs: (dir: string) => string): WorkerSource[] {
   return listFolders(dir).flatMap((name): WorkerSource[] => {
     const workerDir = join(dir, name);
     const found = readWranglerConfig(workerDir);
     if (!found) return [];
-    const relDir = toRepoPath(rootDir, workerDir);
     return [
       {
         name,
-        dir: relDir,
+        dir: toRepoPath(rootDir, workerDir),
         compatibilityDate: requireCompatibilityDate(found.path, found.config),
         compatibilityFlags: found.config.compatibility_flags ?? [],
         extraBindings: workerExtraBindings(found.path, found.config),
-        sourceHash: buildInputsHash(rootDir, workerDir, lockEntries, shared),
+        sourceHash: hashBuildInputs(workerDir),
       },
     ];
   });

@@ -30,9 +30,8 @@ export function hashSourceFiles(dir: string): HashedFile[] {
   const files: HashedFile[] = [];
   const walk = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
-      if (entry.name.startsWith('.') && entry.name !== '.npmrc') {
-        if (entry.isDirectory() || entry.name === '.DS_Store') continue;
-      }
+      // Dot-folders are tool state (.svelte-kit, .wrangler, .turbo…); dotfiles such as .npmrc are config and count.
+      if ((entry.isDirectory() && entry.name.startsWith('.')) || entry.name === '.DS_Store') continue;
       const path = join(current, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
