@@ -7,33 +7,14 @@ import { scanInventory } from '../infra/inventory/scan';
 import { planDeployment } from '../infra/plan/plan';
 import { declareInfrastructure } from '../infra/program';
 import { loadStackDefinition } from '../infra/stack-definition';
-import { matchRealRuntimeSettings } from '../test/support/real-runtime-settings';
+import { installMocks, localConfig } from '../test/unit/support/pulumi-harness';
 
 async function main(): Promise<void> {
   const rootDir = process.argv[2] as string;
   const stack = 'local';
-  const config: Record<string, string> = {
-    'create-something:accountId': '0123456789abcdef0123456789abcdef',
-    'cloudflare:apiToken': 'bench-token-000000000000000000000000000000',
-    'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4',
-  };
-  let resources = 0;
-  pulumi.runtime.setAllConfig(config);
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        resources += 1;
-        const state: Record<string, unknown> = { ...args.inputs, uuid: `uuid-${args.name}`, bookmark: 'b' };
-        if (args.type === 'command:local:Command') state.stdout = '{"url":"https://x","deploymentId":"d"}';
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => args.inputs,
-    },
-    'create-something',
-    stack,
-    false,
-  );
-  matchRealRuntimeSettings();
+  // The unit tests' mocks: the same provider answers, and the dynamic-provider cache the real runtime uses.
+  const config = localConfig();
+  const registrations = await installMocks(stack, config);
   const started = performance.now();
   const target = validateConfig(
     stack,
@@ -57,7 +38,9 @@ async function main(): Promise<void> {
   );
   const ms = performance.now() - started;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ ms, maxRssMb, resources, apps: plan.apps.length })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ms, maxRssMb, resources: registrations.length, apps: plan.apps.length })}\n`,
+  );
 }
 
 main().catch((error) => {
