@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { readWranglerConfig } from '../infra/inventory/wrangler-config';
 import { appResourceName } from '../infra/plan/naming';
 import { loadStackDefinition } from '../infra/stack-definition';
 
@@ -15,7 +16,11 @@ export interface PackageTarget {
 }
 
 export function resolvePackageTarget(pkg: string, stack: string): PackageTarget {
-  if (!existsSync(join(ROOT_DIR, 'packages', pkg, 'wrangler.jsonc'))) {
+  // The inventory's own rule: an app is a package whose wrangler config has pages_build_output_dir.
+  if (
+    !/^[a-z0-9-]+$/.test(pkg) ||
+    !readWranglerConfig(join(ROOT_DIR, 'packages', pkg))?.config.pages_build_output_dir
+  ) {
     throw new Error(
       `"${pkg}" is not an app package (no packages/${pkg}/wrangler.jsonc). Apps: space, io, agency, ltd.`,
     );
