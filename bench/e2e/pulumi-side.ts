@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getByHost } from '../../test/e2e/support/http';
-import { PulumiCli } from '../../test/e2e/support/pulumi-cli';
+import { PulumiCli, type Toolchain } from '../../test/e2e/support/pulumi-cli';
 import type { Emulated } from './baseline';
 import { timed } from './timing';
 
@@ -22,12 +22,12 @@ const LOCAL = ['--stack', 'local'];
 export async function pulumiRound(
   repoDir: string,
   stateDir: string,
-  toolchainBin: string,
+  toolchain: Toolchain,
   emulator: Emulated,
   token: string,
   round: number,
 ): Promise<PulumiTimes> {
-  const cli = new PulumiCli(repoDir, stateDir, toolchainBin);
+  const cli = new PulumiCli(repoDir, stateDir, toolchain);
   await cli.ok(['stack', 'init', 'local']);
   await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...LOCAL]);
   await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...LOCAL]);

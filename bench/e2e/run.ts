@@ -23,10 +23,10 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
 const toolchain = findToolchain();
 if (!('bin' in toolchain)) {
   throw new Error(
-    `the offline Pulumi toolchain is not available: ${toolchain.missing}\nbuild it with \`pnpm toolchain\`, or point PULUMI_TOOLCHAIN_BIN at its bin folder`,
+    `the offline Pulumi toolchain is not available: ${toolchain.missing}\nbuild it with \`pnpm toolchain\``,
   );
 }
-const toolchainBin = toolchain.bin;
+const ready = toolchain;
 
 /** A fresh emulator and a fresh work copy for one side of a round, removed afterwards whatever happens. */
 async function onFreshSetup<T>(
@@ -51,7 +51,7 @@ async function onFreshSetup<T>(
 
 async function main(): Promise<void> {
   const loadAtStart = loadAverage();
-  log(`${RUNS} round(s); load average at start ${loadAtStart}; toolchain ${toolchainBin}`);
+  log(`${RUNS} round(s); load average at start ${loadAtStart}; toolchain ${ready.bin}`);
   const rounds: Round[] = [];
   for (let round = 0; round < RUNS; round++) {
     log(`round ${round + 1} of ${RUNS}`);
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const pulumi = () =>
       onFreshSetup('pulumi', (repoDir, scratch, emulator) => {
         withoutWorkers(repoDir);
-        return pulumiRound(repoDir, join(scratch, 'state'), toolchainBin, emulator, TOKEN, round);
+        return pulumiRound(repoDir, join(scratch, 'state'), ready, emulator, TOKEN, round);
       });
     // Alternate which side goes first, so a slow patch of the shared machine does not always hit the same one.
     let baselineSeconds: number;

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './work-copy';
 
 export interface CliResult {
@@ -15,23 +15,29 @@ export interface CliResult {
  */
 export class PulumiCli {
   readonly env: NodeJS.ProcessEnv;
+  /** How many engine runs this CLI made, and every `using pulumi-resource-… from $PATH` line they printed. */
+  runs = 0;
+  readonly pathPluginWarnings: string[] = [];
 
   constructor(
     readonly cwd: string,
     stateDir: string,
-    toolchainBin: string,
+    toolchain: Toolchain,
   ) {
     mkdirSync(stateDir, { recursive: true });
     this.env = {
       ...process.env,
-      PATH: `${toolchainBin}:${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
+      PATH: `${toolchain.bin}:${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
       PULUMI_BACKEND_URL: `file://${stateDir}`,
       PULUMI_CONFIG_PASSPHRASE: 'create-something-local',
       PULUMI_SKIP_UPDATE_CHECK: 'true',
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+      // Only the plugins installed in the plugin home: a stray pulumi-resource-* on PATH must not be picked up.
+      PULUMI_IGNORE_AMBIENT_PLUGINS: 'true',
       // The program is type-checked by `pnpm typecheck`; checking it on every engine run only costs time.
       PULUMI_NODEJS_TRANSPILE_ONLY: 'true',
-      PULUMI_HOME: join(stateDir, '.pulumi-home'),
+      // The toolchain's plugin home: upstream's resource plugins are installed there, never put on PATH.
+      PULUMI_HOME: toolchain.home,
       WRANGLER_SEND_METRICS: 'false',
       NO_COLOR: '1',
     };
@@ -45,6 +51,8 @@ export class PulumiCli {
         { cwd: this.cwd, env: this.env, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          this.runs++;
+          this.pathPluginWarnings.push(...`${stdout}\n${stderr}`.split('\n').filter((l) => /using pulumi-\S+ from \$PATH/.test(l)));
           resolve({ code, stdout, stderr });
         },
       );
@@ -63,23 +71,37 @@ export class PulumiCli {
   }
 }
 
+/** Where the toolchain script put the engine: `bin` goes first on PATH, `home` is the PULUMI_HOME holding the plugins. */
+export interface Toolchain {
+  bin: string;
+  home: string;
+  /** The toolchain script's own account of every binary: version, path, sha256 and where it came from. */
+  manifest: ToolchainManifest;
+}
+
+export interface ToolchainManifest {
+  offlineFolder: string;
+  pulumiHome: string;
+  binaries: Record<string, { version: string; path: string; sha256: string; source: string }>;
+}
+
 /**
- * The toolchain's bin folder, or why it is not available. Never builds here: building is `.ci/run`'s decision
- * (it measures whether a cold build fits), so a test run without the cache says so instead of stalling for an hour.
+ * The toolchain, or why it is not available. Never builds here: building is `.ci/run`'s decision (it measures
+ * whether a cold build fits), so a test run without the cache says so instead of stalling.
  */
-export function findToolchain(): { bin: string } | { missing: string } {
-  // An explicit folder (a toolchain installed elsewhere) wins over the build cache.
-  if (process.env.PULUMI_TOOLCHAIN_BIN) return { bin: process.env.PULUMI_TOOLCHAIN_BIN };
+export function findToolchain(): Toolchain | { missing: string } {
   try {
     const out = execFileSync('bash', [join(REPO_ROOT, 'scripts', 'pulumi-toolchain.sh')], {
       env: { ...process.env, PULUMI_TOOLCHAIN_NO_BUILD: '1' },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
+      timeout: 120_000,
     });
-    return { bin: out.trim().split('\n').pop() as string };
+    const bin = out.trim().split('\n').pop() as string;
+    const manifest = JSON.parse(readFileSync(join(dirname(bin), 'toolchain.json'), 'utf8')) as ToolchainManifest;
+    return { bin, home: manifest.pulumiHome, manifest };
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? String(error);
-    return { missing: stderr.trim().split('\n').slice(-3).join(' ') };
+    return { missing: stderr.trim().split('\n').slice(-8).join('\n') };
   }
 }
