@@ -52,7 +52,9 @@ export class PulumiCli {
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           this.runs++;
-          this.pathPluginWarnings.push(...`${stdout}\n${stderr}`.split('\n').filter((l) => /using pulumi-\S+ from \$PATH/.test(l)));
+          this.pathPluginWarnings.push(
+            ...`${stdout}\n${stderr}`.split('\n').filter((l) => /using pulumi-\S+ from \$PATH/.test(l)),
+          );
           resolve({ code, stdout, stderr });
         },
       );

@@ -23,9 +23,10 @@ export function offlineChecksumProblems(toolchain: Toolchain): string[] {
   for (const [name, binary] of Object.entries(binaries)) {
     if (!binary.source.startsWith('offline folder')) continue;
     const sums = readFileSync(join(offlineFolder, 'SHA256SUMS'), 'utf8');
-    const listed = new RegExp(`^([0-9a-f]{64})\\s+\\*?${name}-v${binary.version.replace(/^v/, '')}-linux-amd64$`, 'm').exec(
-      sums,
-    )?.[1];
+    const listed = new RegExp(
+      `^([0-9a-f]{64})\\s+\\*?${name}-v${binary.version.replace(/^v/, '')}-linux-amd64$`,
+      'm',
+    ).exec(sums)?.[1];
     if (!listed) problems.push(`${name} ${binary.version}: not listed in ${offlineFolder}/SHA256SUMS`);
     else if (!existsSync(binary.path)) problems.push(`${name}: ${binary.path} does not exist`);
     else if (sha256(binary.path) !== listed)
