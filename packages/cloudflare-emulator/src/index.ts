@@ -84,6 +84,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         res.end(`Emulator failed to serve this request: ${(err as Error).message}`);
       });
   });
+  // Go's HTTP client (the Pulumi Cloudflare provider) keeps idle connections for 90 s and reuses them: a server that
+  // closes an idle connection first races the client's next request on it ("read: connection reset by peer").
+  // Node's defaults (5 s keep-alive) lose that race, so idle connections are kept longer than Go's.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8787, '127.0.0.1', () => resolveListen());

@@ -379,6 +379,11 @@ describe('the official cloudflare SDK against the emulator', () => {
         hasBrowser: true,
       });
 
+      const disabled = await cf.workers.scripts.subdomain.delete('sdk-worker', { account_id: accountId });
+      expect(disabled).toEqual({ enabled: false, previews_enabled: false });
+      expect((await cf.workers.scripts.subdomain.get('sdk-worker', { account_id: accountId })).enabled).toBe(false);
+      expect((await fetchSite(h.emu, 'sdk-worker.workers.localhost', '/')).status).toBe(404);
+
       await cf.workers.scripts.delete('sdk-worker', { account_id: accountId });
       const gone = await api(h.emu, 'GET', `${account(h.emu)}/workers/services/sdk-worker`);
       expect(gone.status).toBe(404);

@@ -274,6 +274,15 @@ export function workersRoutes(s: Services): Hono {
     return ok(c, { enabled: w.subdomain_enabled, previews_enabled: w.previews_enabled });
   });
 
+  // "Disable all workers.dev subdomains for a Worker script": the script stays, reachable only through routes.
+  app.delete('/scripts/:scriptName/subdomain', (c) => {
+    const w = script(s, nameParam(c));
+    w.subdomain_enabled = false;
+    w.previews_enabled = false;
+    s.state.save();
+    return ok(c, { enabled: false, previews_enabled: false });
+  });
+
   app.get('/subdomain', (c) => {
     // Every emulated account starts with a subdomain, so wrangler deploy never stops to ask for one.
     return ok(c, { subdomain: s.state.doc.subdomain ?? 'local' });

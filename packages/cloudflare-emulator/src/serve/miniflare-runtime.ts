@@ -313,12 +313,15 @@ export function createRuntime(s: Services): Runtime {
             : new Response(`No deployment serves ${host}`, { status: 404, headers: { 'content-type': 'text/plain' } });
       } else {
         const script = s.state.doc.scripts[target.script];
-        response = script
+        // As on workers.dev: a script answers there only while its workers.dev subdomain is enabled.
+        response = script?.subdomain_enabled
           ? await dispatch(`script-${script.name}`, toRequest(req, host as string))
-          : new Response(`No Worker named ${target.script}`, {
-              status: 404,
-              headers: { 'content-type': 'text/plain' },
-            });
+          : new Response(
+              script
+                ? `Worker ${target.script} is not enabled on workers.dev: POST …/workers/scripts/${target.script}/subdomain {"enabled": true}`
+                : `No Worker named ${target.script}`,
+              { status: 404, headers: { 'content-type': 'text/plain' } },
+            );
       }
       await writeResponse(res, response);
       return true;
