@@ -19,7 +19,9 @@ const outputDir = join(packageDir, '.svelte-kit', 'cloudflare');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 
 step(`building ${process.env.PACKAGE_DIR}`);
-run('pnpm', ['run', 'build'], { cwd: packageDir });
+// The build runs every build-time dependency's code (Vite plugins, postinstall scripts): it gets no Cloudflare
+// credentials. Only wrangler, below, sees the token.
+run('pnpm', ['run', 'build'], { cwd: packageDir, env: withoutCloudflareCredentials(process.env) });
 if (!existsSync(outputDir))
   fail(`the build finished but ${outputDir} does not exist: is the app using @sveltejs/adapter-cloudflare?`);
 
@@ -73,6 +75,11 @@ function commitArgs(dir) {
   } catch {
     return ['--commit-dirty=true'];
   }
+}
+
+/** The environment minus every Cloudflare credential and account setting wrangler or the SDK would read. */
+function withoutCloudflareCredentials(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(CLOUDFLARE|CF)_/.test(name)));
 }
 
 function run(command, args, options) {
