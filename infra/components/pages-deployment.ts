@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -18,10 +19,21 @@ export interface PagesDeploymentArgs {
   /** Branch of the deployment; the project's production branch makes it the production deployment. */
   branch: string;
   /**
-   * Hash of the package's build inputs. The build and upload run when this changes and only then: a `pulumi up`
-   * with unchanged sources builds nothing.
+   * Hash of the package's build inputs. The build and upload run when this changes: a `pulumi up` with unchanged
+   * sources, project and bindings builds nothing.
    */
   sourceHash: string;
+  /**
+   * Identity of the Pages project this upload lands in (its `createdOn`): a project deleted and created again behind
+   * Pulumi's back is empty, so the upload must run again even though nothing in the repository changed.
+   */
+  projectIdentity: pulumi.Input<string>;
+  /**
+   * Everything Cloudflare copies from the project into a deployment when the deployment is created (bindings by
+   * resolved id, compatibility date and flags, the branch). Changing the project changes nothing that is already
+   * live, so a change here needs a new upload. Only its hash is kept in the trigger.
+   */
+  deploymentSnapshot: pulumi.Input<Record<string, unknown>>;
   accountId: string;
   /** Passed to wrangler as a secret environment value. */
   apiToken: pulumi.Input<string>;
@@ -66,7 +78,11 @@ export class PagesDeployment extends pulumi.ComponentResource {
         create: 'node infra/commands/build-and-upload.mjs',
         dir: args.repoDir,
         environment,
-        triggers: [args.sourceHash],
+        triggers: [
+          args.sourceHash,
+          args.projectIdentity,
+          pulumi.output(args.deploymentSnapshot).apply((snapshot) => `bindings:${snapshotHash(snapshot)}`),
+        ],
         logging: 'stderr',
       },
       // A component's dependsOn does not reach its children's registrations: pass it on, so the upload waits for
@@ -92,4 +108,23 @@ export function parseDeployment(stdout: string): PagesDeploymentResult {
   throw new Error(
     `build-and-upload printed no deployment JSON as its last line; it printed: ${lastLine.slice(0, 200)}`,
   );
+}
+
+/** A stable hash of a deployment snapshot: keys sorted at every depth, so the order they were written in is irrelevant. */
+export function snapshotHash(snapshot: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, unknown>)
+              .filter(([, v]) => v !== undefined)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(snapshot)))
+    .digest('hex')
+    .slice(0, 16);
 }

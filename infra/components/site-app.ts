@@ -97,6 +97,8 @@ export class SiteApp extends pulumi.ComponentResource {
         projectName: this.project.name,
         branch: plan.deployBranch,
         sourceHash: plan.sourceHash,
+        projectIdentity: this.project.createdOn,
+        deploymentSnapshot: { ...functionsConfig, branch: plan.deployBranch },
         accountId,
         apiToken: args.apiToken,
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),

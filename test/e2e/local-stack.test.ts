@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
 import { getByHost, hostOf } from './support/http';
 import { changedSteps, normalisedSteps, type PreviewJson } from './support/preview-json';
-import { findToolchain, PulumiCli } from './support/pulumi-cli';
+import { findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
+import { describeUpstreamPlugins, offlineChecksumProblems } from './support/upstream-plugins';
 import { makeWorkCopy } from './support/work-copy';
 
 const APPS = ['space', 'io', 'agency', 'ltd'] as const;
@@ -17,8 +18,11 @@ const toolchain = findToolchain();
 if (!('bin' in toolchain)) {
   const line = '='.repeat(100);
   console.error(
-    `\n${line}\nEND-TO-END TIER NOT RUN: THE OFFLINE PULUMI TOOLCHAIN IS NOT BUILT ON THIS MACHINE.\n${toolchain.missing}\nBUILD IT WITH \`pnpm toolchain\` (A COLD BUILD TAKES A WHILE) AND RUN \`pnpm test\` AGAIN.\n${line}\n`,
+    `\n${line}\nEND-TO-END TIER NOT RUN: THE PULUMI TOOLCHAIN (CLI + UPSTREAM PLUGINS) IS NOT READY ON THIS MACHINE.\n${toolchain.missing}\nGET IT WITH \`pnpm toolchain\` (A COLD CLI BUILD TAKES A FEW MINUTES) AND RUN \`pnpm test\` AGAIN.\n${line}\n`,
   );
+} else {
+  // Once per run: exactly which engine and plugins the claims below were proven on.
+  console.info(describeUpstreamPlugins(toolchain));
 }
 
 /** Every item of a paginated SDK list, across pages. */
@@ -67,7 +71,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator') });
     cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
     copy = makeWorkCopy();
-    cli = new PulumiCli(copy.dir, join(scratch, 'state'), (toolchain as { bin: string }).bin);
+    cli = new PulumiCli(copy.dir, join(scratch, 'state'), toolchain as Toolchain);
     await cli.ok(['stack', 'init', 'local']);
     await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...local]);
     await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...local]);
@@ -78,6 +82,21 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     await emulator?.stop();
     copy?.remove();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('0. runs upstream plugins only: installed in the plugin home, none on PATH, checksums as the offline folder lists', async () => {
+    const ready = toolchain as Toolchain;
+    expect(offlineChecksumProblems(ready)).toEqual([]);
+    const listed = JSON.parse((await cli.ok(['plugin', 'ls', '--json'])).stdout) as {
+      name: string;
+      kind: string;
+      version: string;
+      path: string;
+    }[];
+    const resources = listed.filter((p) => p.kind === 'resource').map((p) => `${p.name} ${p.version}`);
+    expect(resources.sort()).toEqual(['cloudflare 6.17.0', 'command 1.2.1']);
+    for (const plugin of ['pulumi-resource-cloudflare', 'pulumi-resource-command'])
+      expect(existsSync(join(ready.bin, plugin)), `${plugin} must not be on PATH`).toBe(false);
   });
 
   it('a. previews exactly the expected resources on an empty stack', async () => {
@@ -140,6 +159,79 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     expect(after).toEqual(before);
     await cli.ok(['refresh', '--yes', '--skip-preview', ...local]);
     await cli.ok(['preview', '--expect-no-changes', ...local]);
+  }, 900_000);
+
+  /**
+   * Drift made behind Pulumi's back must be seen by `preview --refresh` (which fails under --expect-no-changes and
+   * names the resource), repaired by `up --refresh`, and be gone afterwards.
+   */
+  const driftIsFoundAndRepaired = async (makeDrift: () => Promise<void>, named: RegExp) => {
+    await cli.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
+    await makeDrift();
+    const seen = await cli.run(['preview', '--refresh', '--expect-no-changes', '--diff', ...local]);
+    expect(seen.code, seen.stdout).not.toBe(0);
+    expect(seen.stdout + seen.stderr).toMatch(/no changes were expected( for \w+)? but changes were proposed/i);
+    expect(seen.stdout).toMatch(named);
+    await cli.ok(['up', '--refresh', '--yes', '--skip-preview', ...local]);
+    await cli.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
+  };
+  const siteServesItsData = async (app: (typeof APPS)[number]) => {
+    const out = (await outputs())[app] as AppOutput;
+    const page = await site(out.productionUrl, SITE_CHECKS[app].path);
+    expect(page.status, `${app} after the repair`).toBe(200);
+    expect(page.body).toContain(SITE_CHECKS[app].d1Text);
+  };
+
+  it("c1. drift: a Pages project's production bindings changed through the API", async () => {
+    const io = (await outputs()).io as AppOutput;
+    const spare = await cf.d1.database.create({ account_id: emulator.accountId, name: 'e2e-drift-spare' });
+    await driftIsFoundAndRepaired(async () => {
+      await cf.pages.projects.edit(io.projectName, {
+        account_id: emulator.accountId,
+        deployment_configs: {
+          production: { d1_databases: { DB: { id: spare.uuid as string } }, kv_namespaces: { KV: null } },
+        },
+      } as never);
+    }, /io-pages[\s\S]*deploymentConfigs/);
+    const project = await cf.pages.projects.get(io.projectName, { account_id: emulator.accountId });
+    const production = project.deployment_configs?.production;
+    expect(production?.d1_databases?.DB?.id).toBe(io.databaseId);
+    expect(production?.kv_namespaces?.KV?.namespace_id).toBe(io.kvNamespaceId);
+    await siteServesItsData('io');
+    await cf.d1.database.delete(spare.uuid as string, { account_id: emulator.accountId });
+  }, 900_000);
+
+  it('c2. drift: a KV namespace deleted', async () => {
+    const agency = (await outputs()).agency as AppOutput;
+    await driftIsFoundAndRepaired(
+      () => cf.kv.namespaces.delete(agency.kvNamespaceId, { account_id: emulator.accountId }).then(() => undefined),
+      /agency-kv/,
+    );
+    const repaired = (await outputs()).agency as AppOutput;
+    expect(repaired.kvNamespaceId).not.toBe(agency.kvNamespaceId);
+    const namespaces = await all(cf.kv.namespaces.list({ account_id: emulator.accountId }));
+    expect(namespaces.map((n) => n.id)).toContain(repaired.kvNamespaceId);
+    await siteServesItsData('agency');
+  }, 900_000);
+
+  it('c3. drift: a Worker script deleted', async () => {
+    const worker = (await outputs()).space?.workers['motion-extractor'] as { scriptName: string; url: string };
+    await driftIsFoundAndRepaired(
+      () => cf.workers.scripts.delete(worker.scriptName, { account_id: emulator.accountId }).then(() => undefined),
+      /space-motion-extractor-script/,
+    );
+    const answer = await getByHost(emulator.port, hostOf(worker.url), '/?url=not-a-url');
+    expect(answer.status).toBe(400);
+  }, 900_000);
+
+  it('c4. drift: a Pages project deleted; after the repair its site serves again', async () => {
+    const ltd = (await outputs()).ltd as AppOutput;
+    await driftIsFoundAndRepaired(
+      () => cf.pages.projects.delete(ltd.projectName, { account_id: emulator.accountId }).then(() => undefined),
+      /ltd-pages/,
+    );
+    expect(await deploymentCount(ltd.projectName)).toBe(1);
+    await siteServesItsData('ltd');
   }, 900_000);
 
   it("d. a change to one app's source rebuilds and redeploys only that app", async () => {
@@ -234,5 +326,10 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
 
   it('logged no unknown API route during the whole run', () => {
     expect(emulator.unknownRoutes).toEqual([]);
+  });
+
+  it('printed no "using pulumi-resource-… from $PATH" warning in any engine run', () => {
+    expect(cli.runs).toBeGreaterThan(10);
+    expect(cli.pathPluginWarnings).toEqual([]);
   });
 });
