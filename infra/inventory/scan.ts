@@ -3,12 +3,21 @@ import { join, relative, sep } from 'node:path';
 import { MIGRATION_FILE_PATTERN } from '../plan/migrations';
 import { combineSourceHash, sha256 } from '../plan/source-hash';
 import type { AppSource, Inventory, MigrationFile, WorkerExtraBinding, WorkerSource } from '../plan/types';
-import { readLockfileEntries } from './lockfile';
-import { hashSourceFiles } from './source-files';
+import { LockfileDependencies } from './lockfile';
+import { hashSourceFiles, type ListOptions } from './source-files';
 import { readWranglerConfig, requireCompatibilityDate, type WranglerConfig } from './wrangler-config';
 
-/** Shared build configuration outside the packages: a change here changes every package's build. */
-const SHARED_BUILD_FILES = ['tsconfig.base.json'];
+/**
+ * Shared build configuration outside the packages: a change here changes every package's build (the base tsconfig
+ * the packages extend; how pnpm installs what they import: hoisting, allowed install scripts).
+ */
+const SHARED_BUILD_FILES = ['tsconfig.base.json', 'pnpm-workspace.yaml', '.npmrc'];
+
+/**
+ * The root workspace dependency that bundles Workers (`bundleWorker` runs the root's wrangler): its version is part
+ * of every Worker's build inputs, so a wrangler bump rebundles instead of reusing a cached bundle.
+ */
+const WORKER_BUNDLER = 'wrangler';
 
 /**
  * Reads what the repository holds: every `packages/<name>/` whose wrangler config has `pages_build_output_dir` is an
@@ -31,7 +40,7 @@ export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'pack
         d1: (found.config.d1_databases ?? []).map((d) => d.binding),
         kv: (found.config.kv_namespaces ?? []).map((k) => k.binding),
       },
-      sourceHash: hashBuildInputs(dir),
+      sourceHash: hashBuildInputs.app(dir, found.config.pages_build_output_dir),
       migrations: readMigrations(join(dir, 'migrations')),
       workers: readWorkers(rootDir, join(dir, 'workers'), hashBuildInputs),
     });
@@ -39,14 +48,22 @@ export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'pack
   return { rootDir, apps };
 }
 
+interface BuildInputsHasher {
+  /** An app: everything but its `pages_build_output_dir` (and the standard exclusions). */
+  app(dir: string, buildOutputDir: string): string;
+  /** A Worker: its folder, plus the root's bundler version. */
+  worker(dir: string): string;
+}
+
 /**
- * Hashes a package's build inputs: its own sources, its lockfile entry, the shared build config, and the sources of
- * the workspace packages it links to (a change in shared app code must redeploy every app that bundles it). The
- * lockfile, the shared config and each linked package are read once per scan, however many packages use them.
+ * Hashes a package's build inputs: the files git sees in it (see `listBuildInputs`), the transitive closure of its
+ * registry dependencies in pnpm-lock.yaml, the shared build config, and every workspace package it links to, directly
+ * or through another (their files and dependency closures: a change in shared app code, or in what that code
+ * depends on, must redeploy every app that bundles it). The lockfile, the shared config and each linked package are
+ * read once per scan, however many packages use them.
  */
-function buildInputsHasher(rootDir: string): (dir: string) => string {
-  const lockEntries = readLockfileEntries(rootDir);
-  const fingerprint = (dir: string) => lockEntries.get(toRepoPath(rootDir, dir))?.fingerprint ?? '';
+function buildInputsHasher(rootDir: string): BuildInputsHasher {
+  const lockfile = LockfileDependencies.read(rootDir);
   const shared = Object.fromEntries(
     SHARED_BUILD_FILES.filter((f) => existsSync(join(rootDir, f))).map((f) => [
       f,
@@ -57,20 +74,28 @@ function buildInputsHasher(rootDir: string): (dir: string) => string {
   const linkedHash = (linkedDir: string): string => {
     let hash = linkedHashes.get(linkedDir);
     if (hash === undefined) {
-      hash = combineSourceHash(hashSourceFiles(linkedDir), { lockfile: fingerprint(linkedDir) });
+      hash = existsSync(join(rootDir, linkedDir))
+        ? combineSourceHash(hashSourceFiles(join(rootDir, linkedDir)), { lockfile: lockfile.fingerprint(linkedDir) })
+        : 'missing';
       linkedHashes.set(linkedDir, hash);
     }
     return hash;
   };
-  return (dir) => {
-    const links = lockEntries.get(toRepoPath(rootDir, dir))?.links ?? [];
+  const hash = (dir: string, options: ListOptions, extras: Record<string, string> = {}): string => {
+    const importer = toRepoPath(rootDir, dir);
     const linked = Object.fromEntries(
-      links.map((link) => {
-        const linkedDir = join(dir, link);
-        return [`workspace:${toRepoPath(rootDir, linkedDir)}`, linkedHash(linkedDir)];
-      }),
+      lockfile.linkedWorkspacePackages(importer).map((linkedDir) => [`workspace:${linkedDir}`, linkedHash(linkedDir)]),
     );
-    return combineSourceHash(hashSourceFiles(dir), { ...shared, ...linked, lockfile: fingerprint(dir) });
+    return combineSourceHash(hashSourceFiles(dir, options), {
+      ...shared,
+      ...linked,
+      ...extras,
+      lockfile: lockfile.fingerprint(importer),
+    });
+  };
+  return {
+    app: (dir, buildOutputDir) => hash(dir, { excluded: [buildOutputDir] }),
+    worker: (dir) => hash(dir, {}, { bundler: lockfile.fingerprint('.', [WORKER_BUNDLER]) }),
   };
 }
 
@@ -91,7 +116,7 @@ function readMigrations(dir: string): MigrationFile[] {
   });
 }
 
-function readWorkers(rootDir: string, dir: string, hashBuildInputs: (dir: string) => string): WorkerSource[] {
+function readWorkers(rootDir: string, dir: string, hashBuildInputs: BuildInputsHasher): WorkerSource[] {
   return listFolders(dir).flatMap((name): WorkerSource[] => {
     const workerDir = join(dir, name);
     const found = readWranglerConfig(workerDir);
@@ -103,7 +128,7 @@ function readWorkers(rootDir: string, dir: string, hashBuildInputs: (dir: string
         compatibilityDate: requireCompatibilityDate(found.path, found.config),
         compatibilityFlags: found.config.compatibility_flags ?? [],
         extraBindings: workerExtraBindings(found.path, found.config),
-        sourceHash: hashBuildInputs(workerDir),
+        sourceHash: hashBuildInputs.worker(workerDir),
       },
     ];
   });

@@ -7,10 +7,11 @@ export interface HashedFile {
 }
 
 /**
- * The identity of a package's build inputs: its source files (path and content) plus the facts outside its folder
- * that change its build (its lockfile entries, the shared tsconfig). Order of discovery does not matter; any change
- * of a path, a content or an extra does. Build output and node_modules never reach this function (the walker skips
- * them), so the hash stays cheap and stable however large they grow.
+ * The identity of a package's build inputs: its files (path and content, as `listBuildInputs` finds them) plus the
+ * facts outside its folder that change its build (the fingerprint of its dependency closure in pnpm-lock.yaml, the
+ * shared build config, the hashes of the workspace packages it links to). Order of discovery does not matter; any
+ * change of a path, a content or an extra does. Build output and node_modules never reach this function (the
+ * listing does not descend into them), so the hash stays cheap and stable however large they grow.
  */
 export function combineSourceHash(files: readonly HashedFile[], extras: Readonly<Record<string, string>> = {}): string {
   const hash = createHash('sha256');
