@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scanInventory } from '../../../infra/inventory/scan';
 import { APP_BINDINGS } from '../../../infra/plan/bindings';
 import { installMocks, outputValue, type Registration } from './pulumi-harness';
 
@@ -31,6 +33,7 @@ export function describeStackProgram(expected: StackExpectations): void {
   describe(`the ${expected.stack} stack`, () => {
     let registrations: Registration[];
     let program: ProgramOutputs;
+    let sourceHashes: Map<string, string>;
     const named = (type: string, name: string) => {
       const found = registrations.find((r) => r.type === type && r.name === name);
       if (!found) throw new Error(`no ${type} named ${name} was registered`);
@@ -38,6 +41,7 @@ export function describeStackProgram(expected: StackExpectations): void {
     };
 
     beforeAll(async () => {
+      sourceHashes = new Map(scanInventory(join(__dirname, '..', '..', '..')).apps.map((a) => [a.name, a.sourceHash]));
       registrations = await installMocks(expected.stack, expected.config);
       // A plain string so TypeScript's CommonJS settings (the Pulumi runtime's) accept it; vitest resolves it as usual.
       program = (await import('../../../infra/index' as string)) as ProgramOutputs;
@@ -116,7 +120,10 @@ export function describeStackProgram(expected: StackExpectations): void {
           PACKAGE_DIR: `packages/${app}`,
         });
         expect(environment.CLOUDFLARE_API_BASE_URL).toBe(expected.apiBaseUrl);
-        expect(upload.inputs.triggers).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+        // Rebuilt when the build inputs change: the first trigger is the package's source hash from the inventory.
+        const triggers = upload.inputs.triggers as unknown[];
+        expect(triggers[0]).toBe(sourceHashes.get(app));
+        expect(triggers[0]).toMatch(/^[0-9a-f]{64}$/);
       }
     });
 
