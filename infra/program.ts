@@ -42,7 +42,8 @@ export function declareInfrastructure(
           databaseId: app.databaseId,
           kvNamespaceId: app.kvNamespaceId,
         },
-        { parent: app },
+        // Schema before code: the Worker reads the tables its package's migrations create.
+        { parent: app, dependsOn: [app.migrations] },
       );
       workers[workerPlan.name] = { scriptName: worker.scriptName, url: worker.url };
     }

@@ -19,6 +19,10 @@ export interface WorkerArgs {
 /**
  * A standalone module Worker of a package, with the package's D1 and KV plus its own bindings, reachable on
  * workers.dev.
+ *
+ * `dependsOn` given to the component is passed on to the script: Pulumi does not make a component's children wait
+ * for the component's own dependencies, and the script is what must come after them (schema before code: give it
+ * the package's D1 migrations, as `declareInfrastructure` does).
  */
 export class Worker extends pulumi.ComponentResource {
   readonly scriptName: pulumi.Output<string>;
@@ -47,7 +51,7 @@ export class Worker extends pulumi.ComponentResource {
           ),
         ],
       },
-      { parent: this },
+      { parent: this, ...(opts?.dependsOn ? { dependsOn: opts.dependsOn } : {}) },
     );
     new cloudflare.WorkersScriptSubdomain(
       `${name}-subdomain`,

@@ -166,5 +166,17 @@ export function describeStackProgram(expected: StackExpectations): void {
         expect(script.inputs.mainModule).toMatch(/\.js$/);
       }
     });
+
+    it("uploads each Worker script only after its package's migrations ran", () => {
+      const scripts = registrations.filter((r) => r.type === TYPES.worker);
+      expect(scripts).toHaveLength(expected.workerScripts.length);
+      for (const script of scripts) {
+        // The script's parent is its Worker component, whose parent is the package's SiteApp.
+        const worker = registrations.find((r) => r.urn === script.parent);
+        const app = registrations.find((r) => r.urn === worker?.parent && r.type === TYPES.app);
+        if (!app) throw new Error(`${script.name} is not inside a SiteApp`);
+        expect(script.dependencies).toContain(named(TYPES.migrations, `${app.name}-migrations`).urn);
+      }
+    });
   });
 }
