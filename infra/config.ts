@@ -1,3 +1,4 @@
+import { RunError } from '@pulumi/pulumi';
 import { z } from 'zod';
 import { isLoopback } from './plan/local-urls';
 import type { TargetConfig } from './plan/types';
@@ -13,11 +14,16 @@ const CONFIG_KEYS = {
   workersDevSubdomain: 'create-something:workersDevSubdomain',
 } as const;
 
-const HOW_TO_SET: Record<keyof typeof CONFIG_KEYS, string> = {
-  accountId: `pulumi config set ${CONFIG_KEYS.accountId} <32-hex account id from the Cloudflare dashboard>`,
-  apiToken: `pulumi config set --secret ${CONFIG_KEYS.apiToken} <API token; see README "API token permissions">`,
-  workersDevSubdomain: `pulumi config set ${CONFIG_KEYS.workersDevSubdomain} <the <sub> of <sub>.workers.dev, from the dashboard's Workers overview>`,
-  baseUrl: `pulumi config set ${CONFIG_KEYS.baseUrl} http://127.0.0.1:8787/client/v4   (only for the local emulator; remove it for Cloudflare: pulumi config rm ${CONFIG_KEYS.baseUrl})`,
+/** The command that sets each key on `stack`, with what to put in it. */
+const HOW_TO_SET: Record<keyof typeof CONFIG_KEYS, (stack: string) => string> = {
+  accountId: (stack) =>
+    `pulumi config set ${CONFIG_KEYS.accountId} <32-hex account id from the Cloudflare dashboard> --stack ${stack}`,
+  apiToken: (stack) =>
+    `pulumi config set --secret ${CONFIG_KEYS.apiToken} <API token; see README "API token permissions"> --stack ${stack}`,
+  workersDevSubdomain: (stack) =>
+    `pulumi config set ${CONFIG_KEYS.workersDevSubdomain} <sub> --stack ${stack} (the <sub> of <sub>.workers.dev, from the dashboard's Workers overview)`,
+  baseUrl: (stack) =>
+    `pulumi config set ${CONFIG_KEYS.baseUrl} http://127.0.0.1:8787/client/v4 --stack ${stack} (only for the local emulator; for Cloudflare remove it: pulumi config rm ${CONFIG_KEYS.baseUrl} --stack ${stack})`,
 };
 
 const configSchema = z.object({
@@ -61,20 +67,25 @@ export function validateConfig(
   const parsed = configSchema.safeParse(raw);
   const problems: string[] = [];
   if (!parsed.success) {
+    const reported = new Set<keyof typeof CONFIG_KEYS>();
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as keyof typeof CONFIG_KEYS;
-      problems.push(`  ${CONFIG_KEYS[field]} ${issue.message}. Set it: ${HOW_TO_SET[field]} --stack ${stack}`);
+      // One line per key: the first thing wrong with it is enough to know what to set.
+      if (reported.has(field)) continue;
+      reported.add(field);
+      problems.push(`  ${CONFIG_KEYS[field]} ${issue.message}. Set it: ${HOW_TO_SET[field](stack)}`);
     }
   }
   const baseUrl = parsed.success ? parsed.data.baseUrl : undefined;
   const talksToCloudflare = !baseUrl || !isLoopback(new URL(baseUrl).hostname);
   if (raw.apiToken !== undefined && talksToCloudflare && !isSecret(CONFIG_KEYS.apiToken)) {
     problems.push(
-      `  ${CONFIG_KEYS.apiToken} is stored in plain text in Pulumi.${stack}.yaml. A real token must be encrypted: ${HOW_TO_SET.apiToken} --stack ${stack}`,
+      `  ${CONFIG_KEYS.apiToken} is stored in plain text in Pulumi.${stack}.yaml. A real token must be encrypted: ${HOW_TO_SET.apiToken(stack)}`,
     );
   }
   if (!parsed.success || problems.length > 0) {
-    throw new Error(`Invalid configuration for stack "${stack}":\n${problems.join('\n')}`);
+    // A RunError is printed by the Pulumi runtime as its message alone: the stack trace would only bury the fix.
+    throw new RunError(`Invalid configuration for stack "${stack}":\n${problems.join('\n')}`);
   }
   const { accountId, apiToken, workersDevSubdomain } = parsed.data;
   return {

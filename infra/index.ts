@@ -6,12 +6,14 @@ import { planDeployment } from './plan/plan';
 import { declareInfrastructure } from './program';
 import { loadStackDefinition } from './stack-definition';
 
-// Entry point: validate config and the stack definition, plan from what is on disk, declare. Every check runs before
-// the first resource is declared, so bad input stops the program with nothing half-registered.
+// Entry point: load the stack definition, validate config, plan from what is on disk, declare. Every check runs
+// before the first resource is declared, so bad input stops the program with nothing half-registered; each throws a
+// pulumi.RunError, which the runtime prints as its message alone. The stack comes first: with a misnamed or unknown
+// stack, its config is missing too, and the stack is what to fix.
 const stack = pulumi.getStack();
 const rootDir = join(__dirname, '..');
-const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret);
 const definition = loadStackDefinition(stack);
+const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret);
 const plan = planDeployment(stack, scanInventory(rootDir), definition, config);
 
 export const apps = declareInfrastructure(plan, pulumi.secret(config.apiToken), rootDir);

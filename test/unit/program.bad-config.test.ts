@@ -1,11 +1,17 @@
+import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
 import { installMocks } from './support/pulumi-harness';
 
 describe('the program with bad config', () => {
-  it('stops before declaring any resource, naming the key and the command that fixes it', async () => {
+  it('stops before declaring any resource with a RunError naming the key and the command that fixes it', async () => {
     const registrations = await installMocks('prod', { 'cloudflare:apiToken': 'x'.repeat(40) });
-    await expect(import('../../infra/index' as string)).rejects.toThrow(
-      /Invalid configuration for stack "prod":\n {2}create-something:accountId is not set\. Set it: pulumi config set create-something:accountId/,
+    const error = await import('../../infra/index' as string).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'Invalid configuration for stack "prod":\n  create-something:accountId is not set. Set it: pulumi config set create-something:accountId <32-hex account id from the Cloudflare dashboard> --stack prod',
     );
     expect(registrations).toEqual([]);
   });

@@ -1,8 +1,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
 import { loadStackDefinition } from '../../infra/stack-definition';
+
+/** The error `run` throws, checked to be a RunError: the Pulumi runtime prints those as the message alone. */
+function runError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected the stack to be refused');
+}
 
 describe('stacks/', () => {
   it('defines prod with the seed names and protection, staging suffixed, local unprotected', () => {
@@ -12,9 +24,29 @@ describe('stacks/', () => {
   });
 
   it('tells how to add a stack that has no definition file', () => {
-    expect(() => loadStackDefinition('qa')).toThrow(
-      /No stack definition for stack "qa": create stacks\/qa\.ts .* or select one of: .*local.*prod.*staging/,
+    expect(runError(() => loadStackDefinition('qa'))).toBe(
+      'No stack definition for stack "qa": create stacks/qa.ts (copy stacks/staging.ts) and Pulumi.qa.yaml, or select one of: local, prod, staging.',
     );
+  });
+
+  it.each([
+    ['Weird_Name', 'weird-name'],
+    ['Prod', 'prod'],
+    ['-qa', 'qa'],
+    ['feature.x', 'feature-x'],
+  ])('refuses the stack name %s with what is allowed and how to rename it', (name, renamed) => {
+    expect(runError(() => loadStackDefinition(name))).toBe(
+      `Stack name "${name}" is not allowed: stack names here are lowercase letters, digits and "-", starting with a letter or digit, because the name selects stacks/<name>.ts. Rename the stack: pulumi stack rename ${renamed} --stack ${name} (it renames Pulumi.${name}.yaml too), then make sure stacks/${renamed}.ts exists (copy stacks/staging.ts).`,
+    );
+  });
+
+  it('refuses a bad name before looking for its file, even when a file of that name exists', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stacks-'));
+    writeFileSync(
+      join(dir, 'Weird_Name.ts'),
+      "export default { nameSuffix: '', productionBranch: 'main', protect: false, workers: [] };\n",
+    );
+    expect(runError(() => loadStackDefinition('Weird_Name', dir))).toMatch(/^Stack name "Weird_Name" is not allowed/);
   });
 
   it('picks up a new environment from its file alone, validated', () => {
@@ -24,6 +56,7 @@ describe('stacks/', () => {
       "export default { nameSuffix: '-qa', productionBranch: 'main', protect: false, workers: [] };\n",
     );
     writeFileSync(join(dir, 'broken.ts'), "export default { nameSuffix: '-qa', protect: 'no', workers: [] };\n");
+    writeFileSync(join(dir, 'throws.ts'), "throw new Error('boom');\n");
     expect(loadStackDefinition('qa', dir)).toEqual({
       nameSuffix: '-qa',
       productionBranch: 'main',
@@ -31,8 +64,9 @@ describe('stacks/', () => {
       customDomains: {},
       workers: [],
     });
-    expect(() => loadStackDefinition('broken', dir)).toThrow(
-      /stacks\/broken\.ts does not define a valid stack:[\s\S]*protect/,
+    expect(runError(() => loadStackDefinition('broken', dir))).toBe(
+      'stacks/broken.ts does not define a valid stack (see stacks/definition.ts for every field):\n  productionBranch: Invalid input: expected string, received undefined\n  protect: Invalid input: expected boolean, received string',
     );
+    expect(runError(() => loadStackDefinition('throws', dir))).toBe('stacks/throws.ts could not be loaded: boom');
   });
 });
