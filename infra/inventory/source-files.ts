@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { RunError } from '@pulumi/pulumi';
 import { type HashedFile, sha256 } from '../plan/source-hash';
 
 /**
@@ -94,7 +95,7 @@ function gitListFiles(dir: string, excluded: readonly string[]): string[] | unde
   }
   if (result.status !== 0) {
     if (/not a git repository/i.test(result.stderr)) return undefined;
-    throw new Error(
+    throw new RunError(
       `git ls-files in ${dir} failed (${result.stderr.trim()}). The build inputs of a package are the files git sees; fix the git error (for "dubious ownership": git config --global --add safe.directory ${dir}).`,
     );
   }

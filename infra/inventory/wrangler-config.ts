@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RunError } from '@pulumi/pulumi';
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 
 /** The part of a wrangler config the inventory reads. */
@@ -21,7 +22,7 @@ const JSON_CONFIG_FILES = ['wrangler.jsonc', 'wrangler.json'];
 /** Reads `wrangler.jsonc` / `wrangler.json` in `dir`; undefined when there is none. */
 export function readWranglerConfig(dir: string): { path: string; config: WranglerConfig } | undefined {
   if (existsSync(join(dir, 'wrangler.toml'))) {
-    throw new Error(
+    throw new RunError(
       `${join(dir, 'wrangler.toml')}: only wrangler.jsonc / wrangler.json are read by the infra program. Convert it (same keys, JSON syntax).`,
     );
   }
@@ -33,7 +34,9 @@ export function readWranglerConfig(dir: string): { path: string; config: Wrangle
     if (errors.length > 0 || typeof config !== 'object' || config === null) {
       const first = errors[0];
       const where = first ? ` (${printParseErrorCode(first.error)} at offset ${first.offset})` : '';
-      throw new Error(`${path} is not valid JSONC${where}. Fix the syntax; \`wrangler types\` shows the same error.`);
+      throw new RunError(
+        `${path} is not valid JSONC${where}. Fix the syntax; \`wrangler types\` shows the same error.`,
+      );
     }
     return { path, config: config as WranglerConfig };
   }
@@ -43,7 +46,7 @@ export function readWranglerConfig(dir: string): { path: string; config: Wrangle
 export function requireCompatibilityDate(path: string, config: WranglerConfig): string {
   const date = config.compatibility_date;
   if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-    throw new Error(
+    throw new RunError(
       `${path}: compatibility_date is missing or not YYYY-MM-DD. Set it, e.g. "compatibility_date": "2026-11-01".`,
     );
   }
