@@ -2,6 +2,7 @@ import * as cloudflare from '@pulumi/cloudflare';
 import * as pulumi from '@pulumi/pulumi';
 import type { AppPlan } from '../plan/types';
 import { D1Migrations } from '../providers/d1-migrations';
+import { PagesBindings } from '../providers/pages-bindings';
 import { PagesDeployment } from './pages-deployment';
 
 export interface SiteAppArgs {
@@ -39,6 +40,8 @@ export class SiteApp extends pulumi.ComponentResource {
   readonly database: cloudflare.D1Database;
   readonly kv: cloudflare.WorkersKvNamespace;
   readonly project: cloudflare.PagesProject;
+  /** The project's D1/KV bindings as Cloudflare holds them: refreshed and repaired (see {@link PagesBindings}). */
+  readonly bindings: PagesBindings;
   readonly migrations: D1Migrations;
   readonly deployment: PagesDeployment;
 
@@ -67,6 +70,21 @@ export class SiteApp extends pulumi.ComponentResource {
         deploymentConfigs: { production: functionsConfig, preview: functionsConfig },
       },
       guarded,
+    );
+    const environmentBindings = {
+      d1Databases: { [plan.bindings.database]: this.database.uuid },
+      kvNamespaces: { [plan.bindings.kv]: this.kv.id },
+    };
+    this.bindings = new PagesBindings(
+      `${name}-pages-bindings`,
+      {
+        accountId,
+        projectName: this.project.name,
+        apiToken: pulumi.secret(args.apiToken),
+        ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
+        bindings: { production: environmentBindings, preview: environmentBindings },
+      },
+      { parent: this, dependsOn: [this.project] },
     );
     for (const domain of plan.customDomains) {
       new cloudflare.PagesDomain(
@@ -104,7 +122,7 @@ export class SiteApp extends pulumi.ComponentResource {
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
       },
       // Schema before code: the new build may read columns its migrations add.
-      { parent: this, dependsOn: [this.migrations, this.project] },
+      { parent: this, dependsOn: [this.migrations, this.project, this.bindings] },
     );
 
     this.projectName = this.project.name;

@@ -26,7 +26,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     case 'cloudflare:index/workersKvNamespace:WorkersKvNamespace':
       return { ...inputs };
     case 'cloudflare:index/pagesProject:PagesProject':
-      return { ...inputs, subdomain: `${inputs.name}.pages.dev` };
+      return { ...inputs, subdomain: `${inputs.name}.pages.dev`, createdOn: `created-${inputs.name}` };
     case 'command:local:Command':
       return {
         ...inputs,

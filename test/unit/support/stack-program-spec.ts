@@ -12,6 +12,7 @@ const TYPES = {
   kv: 'cloudflare:index/workersKvNamespace:WorkersKvNamespace',
   pages: 'cloudflare:index/pagesProject:PagesProject',
   migrations: 'pulumi-nodejs:dynamic/create-something:D1Migrations',
+  bindings: 'pulumi-nodejs:dynamic/create-something:PagesBindings',
   upload: 'command:local:Command',
   worker: 'cloudflare:index/workersScript:WorkersScript',
 } as const;
@@ -89,6 +90,19 @@ export function describeStackProgram(expected: StackExpectations): void {
       }
     });
 
+    it('keeps the live D1/KV bindings of every project in check, after the project exists', () => {
+      for (const app of APPS) {
+        const name = expected.physicalName(app);
+        const guard = named(TYPES.bindings, `${app}-pages-bindings`);
+        const wanted = {
+          d1Databases: { [APP_BINDINGS.database]: `uuid-${name}` },
+          kvNamespaces: { [APP_BINDINGS.kv]: `kv-${name}` },
+        };
+        expect(guard.inputs).toMatchObject({ projectName: name, bindings: { production: wanted, preview: wanted } });
+        expect(guard.dependencies).toContain(named(TYPES.pages, `${app}-pages`).urn);
+      }
+    });
+
     it(`${expected.protect ? 'protects' : 'does not protect'} the data-bearing resources`, () => {
       for (const app of APPS) {
         for (const [type, suffix] of [
@@ -120,10 +134,15 @@ export function describeStackProgram(expected: StackExpectations): void {
           PACKAGE_DIR: `packages/${app}`,
         });
         expect(environment.CLOUDFLARE_API_BASE_URL).toBe(expected.apiBaseUrl);
-        // Rebuilt when the build inputs change: the first trigger is the package's source hash from the inventory.
-        const triggers = upload.inputs.triggers as unknown[];
-        expect(triggers[0]).toBe(sourceHashes.get(app));
-        expect(triggers[0]).toMatch(/^[0-9a-f]{64}$/);
+        // Build inputs (the package's source hash from the inventory), the project's identity (a recreated project
+        // is empty) and what a deployment snapshots.
+        expect(upload.inputs.triggers).toEqual([
+          sourceHashes.get(app),
+          `created-${expected.physicalName(app)}`,
+          expect.stringMatching(/^bindings:[0-9a-f]{16}$/),
+        ]);
+        expect(sourceHashes.get(app)).toMatch(/^[0-9a-f]{64}$/);
+        expect(upload.dependencies).toContain(named(TYPES.bindings, `${app}-pages-bindings`).urn);
       }
     });
 
