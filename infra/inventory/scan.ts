@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { MIGRATION_FILE_PATTERN } from '../plan/migrations';
+import { migrationNameProblems, orderMigrations } from '../plan/migrations';
 import { combineSourceHash, sha256 } from '../plan/source-hash';
 import type { AppSource, Inventory, MigrationFile, WorkerExtraBinding, WorkerSource } from '../plan/types';
 import { LockfileDependencies } from './lockfile';
@@ -99,18 +99,17 @@ function buildInputsHasher(rootDir: string): BuildInputsHasher {
   };
 }
 
-function readMigrations(dir: string): MigrationFile[] {
+/**
+ * `migrations/*.sql` in wrangler's apply order (by leading number, numerically). A name wrangler would skip, a file
+ * without a number or two files with the same number stop the program before any resource is declared, naming them.
+ */
+export function readMigrations(dir: string): MigrationFile[] {
   if (!existsSync(dir)) return [];
-  const names = readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort();
-  const misnamed = names.filter((n) => !MIGRATION_FILE_PATTERN.test(n));
-  if (misnamed.length > 0) {
-    throw new Error(
-      `${dir}: ${misnamed.join(', ')} ${misnamed.length === 1 ? 'is' : 'are'} not named like "0002_add_column.sql". Rename with a 4-digit number and a name (wrangler d1 migrations create makes one), so the apply order is explicit.`,
-    );
-  }
-  return names.map((name) => {
+  const entries = readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, directory: e.isDirectory() }));
+  const problems = migrationNameProblems(entries);
+  if (problems.length > 0) throw new Error(`${dir}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  const names = entries.filter((e) => !e.directory && e.name.endsWith('.sql')).map((e) => ({ name: e.name }));
+  return orderMigrations(names).map(({ name }) => {
     const sql = readFileSync(join(dir, name), 'utf8');
     return { name, sha256: sha256(sql), sql };
   });
