@@ -226,6 +226,38 @@ describe('wrangler pages against the emulator', () => {
     expect(list.body.result).toHaveLength(4);
   });
 
+  it('a deployment keeps the project config it was created with; a project change reaches only new deployments', async () => {
+    const other = await api<{ id: string }>(h.emu, 'POST', `${account(h.emu)}/storage/kv/namespaces`, {
+      title: 'site-kv-2',
+    });
+    await fetch(`${h.emu.url}${account(h.emu)}/storage/kv/namespaces/${other.body.result.id}/values/motd`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: 'hello from the second namespace',
+    });
+    const patched = await api(h.emu, 'PATCH', `${account(h.emu)}/pages/projects/${project}`, {
+      deployment_configs: {
+        production: {
+          kv_namespaces: { KV: { namespace_id: other.body.result.id } },
+          env_vars: { STAGE: { type: 'plain_text', value: 'patched' } },
+        },
+      },
+    });
+    expect(patched.status).toBe(200);
+    // The live deployment was created before the PATCH: Cloudflare copied the old config into it.
+    const live = await fetchSite(h.emu, host, '/api/data');
+    expect(JSON.parse(live.body)).toMatchObject({ version: 'v3', stage: 'production', motd: 'hello from kv' });
+
+    writeSite(join(cwd, 'site'), 'v4');
+    expectOk(await wrangler(h.emu, cwd, ['pages', 'deploy', 'site', '--project-name', project, '--branch', 'main']));
+    const fresh = await fetchSite(h.emu, host, '/api/data');
+    expect(JSON.parse(fresh.body)).toMatchObject({
+      version: 'v4',
+      stage: 'patched',
+      motd: 'hello from the second namespace',
+    });
+  });
+
   const svelteKitOutput = join(PACKAGE_DIR, '..', 'space', '.svelte-kit', 'cloudflare');
   it.runIf(existsSync(svelteKitOutput))(
     'deploys the built SvelteKit app from packages/space; it answers from D1',

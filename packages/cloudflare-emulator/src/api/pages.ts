@@ -194,6 +194,7 @@ export function pagesRoutes(s: Services): Hono {
       created_on: nowIso(),
       files,
       env_vars: (envConfig.env_vars as Record<string, unknown> | undefined) ?? {},
+      config_snapshot: structuredClone(envConfig),
       received_parts: [...new Set(form.keys())],
     };
     if (form.has('wrangler_config_hash')) {

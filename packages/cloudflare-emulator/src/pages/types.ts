@@ -35,6 +35,13 @@ export interface Deployment {
   received_parts?: string[];
   /** Env vars captured from the project config at deploy time, as Cloudflare shows them on a deployment. */
   env_vars: Record<string, unknown>;
+  /**
+   * The project's deployment config for this environment (bindings, compatibility date and flags, env vars) as it was
+   * when the deployment was created. Cloudflare copies it into the deployment: a later change to the project reaches
+   * only new deployments. Absent in state written before the emulator kept it; then the project's current config
+   * serves, as it used to.
+   */
+  config_snapshot?: Record<string, unknown>;
 }
 
 export interface PagesDomain {

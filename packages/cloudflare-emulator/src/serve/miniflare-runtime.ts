@@ -62,10 +62,13 @@ function workerOptions(
   } as WorkerOptions;
 }
 
-/** Bindings a Pages deployment gets from its project's config for that environment. */
+/**
+ * Bindings a Pages deployment serves with: the project's config for its environment as it was when the deployment
+ * was created (Cloudflare snapshots it; changing the project afterwards changes only new deployments).
+ */
 function pagesPlan(p: PagesProject, d: Deployment): { plan: BindingPlan; config: Record<string, unknown> } {
   const configs = (p.written.deployment_configs ?? {}) as Record<string, Record<string, unknown>>;
-  const config = configs[d.environment] ?? {};
+  const config = d.config_snapshot ?? configs[d.environment] ?? {};
   const plan: BindingPlan = { ASSETS: { type: 'assets', deployment: d.id } };
   for (const [n, v] of Object.entries((config.d1_databases ?? {}) as Record<string, { id: string }>))
     plan[n] = { type: 'd1', id: v.id };
