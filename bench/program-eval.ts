@@ -1,9 +1,12 @@
 // pnpm bench (infra part): how long evaluating the Pulumi program takes, and its peak memory, for the 4 real packages
 // and for 50 and 200 synthetic ones; plus the scan of 50 packages with and without heavy build output and
 // node_modules beside the sources. Each evaluation runs in a fresh process; medians of RUNS runs, side by side.
+// Then the inventory scan alone (listing and hashing every package's build inputs), in and outside git, with and
+// without that heavy build output and node_modules, which must cost nothing.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scanInventory } from '../infra/inventory/scan';
 import { makeSyntheticRepo } from './synthetic-repo';
 
 const ROOT = join(__dirname, '..');
@@ -73,3 +76,41 @@ console.log(
   `ratio heavy/plain for 50 packages: ${(heavy / plain).toFixed(2)} (1.00 = build output and node_modules cost nothing)`,
 );
 for (const c of cases) if (c.temporary) rmSync(c.root, { recursive: true, force: true });
+
+// The scan alone, in this process. In git nothing is committed or ignored, the worst case: every file is an untracked
+// candidate, build output and node_modules included, and only the exclusion pathspecs keep git out of them.
+const inGit = (root: string) => {
+  execFileSync('git', ['init', '-q'], { cwd: root });
+  return root;
+};
+const scanCases: { label: string; root: string }[] = [
+  { label: '50 synthetic, no git', root: makeSyntheticRepo(ROOT, 50) },
+  { label: '50 synthetic + 400 build/node_modules files each, no git', root: makeSyntheticRepo(ROOT, 50, 200) },
+  { label: '50 synthetic, git', root: inGit(makeSyntheticRepo(ROOT, 50)) },
+  { label: '50 synthetic + 400 build/node_modules files each, git', root: inGit(makeSyntheticRepo(ROOT, 50, 200)) },
+  { label: '4 real packages (git)', root: ROOT },
+];
+const scanMs = new Map<string, number[]>(scanCases.map((c) => [c.label, []]));
+for (const c of scanCases) scanInventory(c.root); // file system cache
+for (let round = 0; round < RUNS; round += 1) {
+  for (const c of scanCases) {
+    const started = performance.now();
+    scanInventory(c.root);
+    scanMs.get(c.label)?.push(performance.now() - started);
+  }
+}
+console.log(`\ninventory scan (list + hash every package's build inputs), median of ${RUNS} interleaved runs`);
+console.log(`${'case'.padEnd(60)} ${'ms'.padStart(9)}`);
+for (const c of scanCases) {
+  console.log(
+    `${c.label.padEnd(60)} ${median(scanMs.get(c.label) as number[])
+      .toFixed(0)
+      .padStart(9)}`,
+  );
+}
+for (const where of ['no git', 'git']) {
+  const plainScan = median(scanMs.get(`50 synthetic, ${where}`) as number[]);
+  const heavyScan = median(scanMs.get(`50 synthetic + 400 build/node_modules files each, ${where}`) as number[]);
+  console.log(`scan ratio heavy/plain, ${where}: ${(heavyScan / plainScan).toFixed(2)}`);
+}
+for (const c of scanCases) if (c.root !== ROOT) rmSync(c.root, { recursive: true, force: true });

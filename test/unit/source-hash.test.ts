@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LockfileDependencies } from '../../infra/inventory/lockfile';
 import { scanInventory } from '../../infra/inventory/scan';
-import { listBuildInputs } from '../../infra/inventory/source-files';
+import { listBuildInputs, listBuildInputsOfEach } from '../../infra/inventory/source-files';
 import { combineSourceHash } from '../../infra/plan/source-hash';
 
 const hashedFile = fc.record({
@@ -404,6 +404,45 @@ function withoutKey(files: Record<string, string>, key: string): Record<string, 
   const { [key]: _dropped, ...rest } = files;
   return rest;
 }
+
+describe('listing many packages at once', () => {
+  /** Files in every excluded folder at several levels, so that one folder's exclusions could hide another's files. */
+  const crowded: Record<string, string> = {
+    ...baseRepo,
+    'packages/alpha/build/index.js': 'x',
+    'packages/alpha/dist/index.js': 'x',
+    'packages/alpha/node_modules/dep/index.js': 'x',
+    'packages/alpha/workers/w/dist/index.js': 'x',
+    'packages/alpha/workers/w/test/w.test.ts': 'x',
+    'packages/alpha/workers/w/.wrangler/tmp/x.js': 'x',
+    'packages/alpha/src/routes/build/+page.svelte': 'x',
+    'packages/kit/test/kit.test.ts': 'x',
+    'packages/kit/build/out.js': 'x',
+    'build/root-output.js': 'x',
+    'test/root.test.ts': 'x',
+  };
+  const folders = ['', 'packages', 'packages/alpha', 'packages/alpha/workers/w', 'packages/alpha/src', 'packages/kit'];
+
+  it('gives each folder exactly what listing it alone gives, nested or not', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Mode>('git, committed', 'git, untracked', 'no git'),
+        fc.subarray(folders, { minLength: 1 }),
+        fc.boolean(),
+        (mode, chosen, excludeSrc) => {
+          const root = makeRepo(mode, crowded);
+          const requests = chosen.map((folder) => ({
+            dir: join(root, folder),
+            excluded: folder === 'packages/alpha' && excludeSrc ? ['src'] : [],
+          }));
+          const batch = listBuildInputsOfEach(root, requests);
+          for (const request of requests) expect(batch.get(request.dir)).toEqual(listBuildInputs(request.dir, request));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
 
 describe('lockfile dependency closure', () => {
   const lock = (text: string) => new LockfileDependencies(text);
