@@ -67,10 +67,17 @@ pulumi stack select local --create --non-interactive >/dev/null 2>&1 || pulumi s
 case $action in
 up)
 	start_emulator
-	pulumi up --stack local --yes --non-interactive "$@"
+	# One broken app holds back only itself: the others still deploy, the broken one keeps serving its previous
+	# deployment, and the run still fails (naming it) once everything else is done.
+	status=0
+	pulumi up --stack local --yes --non-interactive --continue-on-error "$@" || status=$?
 	say "sites:"
-	pulumi stack output apps --stack local --json |
+	{ pulumi stack output apps --stack local --json 2>/dev/null || echo '{}'; } |
 		node -e 'const a=JSON.parse(require("fs").readFileSync(0,"utf8"));for(const[n,o]of Object.entries(a)){console.log(`  ${n.padEnd(7)} ${o.productionUrl}`);for(const[w,v]of Object.entries(o.workers??{}))console.log(`  ${(n+"/"+w).padEnd(7)} ${v.url}`)}'
+	if ((status != 0)); then
+		say "pulumi up failed (exit $status): the resources named in the errors above did not deploy; everything else did"
+		exit "$status"
+	fi
 	;;
 preview)
 	start_emulator

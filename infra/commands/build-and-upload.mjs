@@ -88,11 +88,12 @@ function run(command, args, options) {
   if (result.status !== 0) fail(`${command} ${args.slice(0, 2).join(' ')} exited with ${result.status}`);
 }
 
+// Every line names the package, so a failed run of several packages says which one failed.
 function step(message) {
-  process.stderr.write(`[build-and-upload] ${message}\n`);
+  process.stderr.write(`[build-and-upload ${process.env.PACKAGE_DIR ?? '?'}] ${message}\n`);
 }
 
 function fail(message) {
-  process.stderr.write(`[build-and-upload] error: ${message}\n`);
+  process.stderr.write(`[build-and-upload ${process.env.PACKAGE_DIR ?? '?'}] error: ${message}\n`);
   process.exit(1);
 }

@@ -219,8 +219,10 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     await cf.d1.database.delete(spare.uuid as string, { account_id: emulator.accountId });
   }, 900_000);
 
-  it('c2. drift: a KV namespace deleted', async () => {
-    const agency = (await outputs()).agency as AppOutput;
+  it('c2. drift: a KV namespace deleted; only its package redeploys, and its site reads the new namespace', async () => {
+    const apps = await outputs();
+    const agency = apps.agency as AppOutput;
+    const before = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
     await driftIsFoundAndRepaired(
       () => cf.kv.namespaces.delete(agency.kvNamespaceId, { account_id: emulator.accountId }).then(() => undefined),
       /agency-kv/,
@@ -229,7 +231,14 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     expect(repaired.kvNamespaceId).not.toBe(agency.kvNamespaceId);
     const namespaces = await all(cf.kv.namespaces.list({ account_id: emulator.accountId }));
     expect(namespaces.map((n) => n.id)).toContain(repaired.kvNamespaceId);
+    // A deployment keeps the bindings it was created with: the new namespace reaches the site only by a new upload.
+    const after = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    expect(after.map((n, i) => n - (before[i] as number))).toEqual([0, 0, 1, 0]);
     await siteServesItsData('agency');
+    await site(repaired.productionUrl, SITE_CHECKS.agency.path);
+    const keys = await all(cf.kv.namespaces.keys.list(repaired.kvNamespaceId, { account_id: emulator.accountId }));
+    expect(keys.map((k) => k.name)).toContain('home:snapshot');
+    expect((await site(repaired.productionUrl, SITE_CHECKS.agency.path)).body).toMatch(SITE_CHECKS.agency.kvText);
   }, 900_000);
 
   it('c3. drift: a Worker script deleted', async () => {
@@ -269,6 +278,52 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     expect(after.map((n, i) => n - (before[i] as number))).toEqual([0, 1, 0, 0]);
     const io = await site((apps.io as AppOutput).productionUrl, SITE_CHECKS.io.path);
     expect(io.body).toContain('e2e source change marker');
+  }, 900_000);
+
+  it('d2. a broken app holds back only itself; after the fix only it redeploys', async () => {
+    const apps = await outputs();
+    const counts = () => Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    const pageOf = (app: string) => join(copy.dir, 'packages', app, SITE_CHECKS.io.editableFile);
+    const originals = Object.fromEntries(APPS.map((app) => [app, readFileSync(pageOf(app), 'utf8')]));
+    for (const app of APPS) writeFileSync(pageOf(app), `${originals[app]}\n<p>d2 marker ${app}</p>\n`);
+    // A Svelte syntax error: agency's build fails.
+    writeFileSync(pageOf('agency'), `${originals.agency}\n<p>{#if}</p>\n`);
+    const before = await counts();
+    const broken = await cli.run(['up', '--yes', '--skip-preview', '--continue-on-error', ...local]);
+    expect(broken.code).not.toBe(0);
+    expect(broken.stdout + broken.stderr).toMatch(/agency-deployment-upload/);
+    expect(broken.stdout + broken.stderr).toContain('[build-and-upload packages/agency] error');
+    const afterBroken = await counts();
+    expect(afterBroken.map((n, i) => n - (before[i] as number))).toEqual([1, 1, 0, 1]);
+    for (const app of ['space', 'io', 'ltd'] as const)
+      expect((await site((apps[app] as AppOutput).productionUrl, SITE_CHECKS[app].path)).body).toContain(
+        `d2 marker ${app}`,
+      );
+    const agencyPage = await site((apps.agency as AppOutput).productionUrl, SITE_CHECKS.agency.path);
+    expect(agencyPage.status).toBe(200);
+    expect(agencyPage.body).not.toContain('d2 marker');
+    // The outputs of the packages that did deploy are current after the failed run.
+    const outputsAfter = await outputs();
+    for (const app of ['space', 'io', 'ltd'] as const) {
+      const latest = await all(
+        cf.pages.projects.deployments.list((apps[app] as AppOutput).projectName, { account_id: emulator.accountId }),
+      );
+      expect(latest.map((d) => d.url)).toContain((outputsAfter[app] as AppOutput).deploymentUrl);
+      expect((outputsAfter[app] as AppOutput).deploymentUrl).not.toBe((apps[app] as AppOutput).deploymentUrl);
+    }
+
+    writeFileSync(pageOf('agency'), `${originals.agency}\n<p>d2 marker agency</p>\n`);
+    expect(changedSteps(await preview())).toEqual([
+      'create-replacement command:local:Command agency-deployment-upload',
+      'delete-replaced command:local:Command agency-deployment-upload',
+      'replace command:local:Command agency-deployment-upload',
+    ]);
+    await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    const fixed = await counts();
+    expect(fixed.map((n, i) => n - (afterBroken[i] as number))).toEqual([0, 0, 1, 0]);
+    expect((await site((apps.agency as AppOutput).productionUrl, SITE_CHECKS.agency.path)).body).toContain(
+      'd2 marker agency',
+    );
   }, 900_000);
 
   it('e. a new migration is previewed by name and applied; an edited applied one fails the preview', async () => {
