@@ -4,7 +4,7 @@ import { migrationNameProblems, orderMigrations } from '../plan/migrations';
 import { combineSourceHash, sha256 } from '../plan/source-hash';
 import type { AppSource, Inventory, MigrationFile, WorkerExtraBinding, WorkerSource } from '../plan/types';
 import { LockfileDependencies } from './lockfile';
-import { hashSourceFiles, type ListOptions } from './source-files';
+import { hashFiles, type ListRequest, listBuildInputs, listBuildInputsOfEach } from './source-files';
 import { readWranglerConfig, requireCompatibilityDate, type WranglerConfig } from './wrangler-config';
 
 /**
@@ -22,36 +22,51 @@ const WORKER_BUNDLER = 'wrangler';
 /**
  * Reads what the repository holds: every `packages/<name>/` whose wrangler config has `pages_build_output_dir` is an
  * app, with its migrations and its Workers under `workers/<name>/`. This is the only part of the planning that
- * touches the disk.
+ * touches the disk. The configs are read first, so that every package's build inputs are then listed in one git call.
  */
 export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'packages')): Inventory {
-  const hashBuildInputs = buildInputsHasher(rootDir);
-  const apps: AppSource[] = [];
-  for (const name of listFolders(packagesDir)) {
+  const found = listFolders(packagesDir).flatMap((name) => {
     const dir = join(packagesDir, name);
-    const found = readWranglerConfig(dir);
-    if (!found?.config.pages_build_output_dir) continue;
-    apps.push({
+    const app = readWranglerConfig(dir);
+    const buildOutputDir = app?.config.pages_build_output_dir;
+    if (!app || !buildOutputDir) return [];
+    return [{ name, dir, app, buildOutputDir, workers: findWorkers(join(dir, 'workers')) }];
+  });
+  const hashBuildInputs = buildInputsHasher(rootDir, [
+    ...found.map(({ dir, buildOutputDir }) => ({ dir, excluded: [buildOutputDir] })),
+    ...found.flatMap(({ workers }) => workers.map(({ dir }) => ({ dir }))),
+  ]);
+  const apps = found.map(
+    ({ name, dir, app, workers }): AppSource => ({
       name,
       dir: toRepoPath(rootDir, dir),
-      compatibilityDate: requireCompatibilityDate(found.path, found.config),
-      compatibilityFlags: found.config.compatibility_flags ?? [],
+      compatibilityDate: requireCompatibilityDate(app.path, app.config),
+      compatibilityFlags: app.config.compatibility_flags ?? [],
       declaredBindings: {
-        d1: (found.config.d1_databases ?? []).map((d) => d.binding),
-        kv: (found.config.kv_namespaces ?? []).map((k) => k.binding),
+        d1: (app.config.d1_databases ?? []).map((d) => d.binding),
+        kv: (app.config.kv_namespaces ?? []).map((k) => k.binding),
       },
-      sourceHash: hashBuildInputs.app(dir, found.config.pages_build_output_dir),
+      sourceHash: hashBuildInputs.app(dir),
       migrations: readMigrations(join(dir, 'migrations')),
-      workers: readWorkers(rootDir, join(dir, 'workers'), hashBuildInputs),
-    });
-  }
+      workers: workers.map(
+        (worker): WorkerSource => ({
+          name: worker.name,
+          dir: toRepoPath(rootDir, worker.dir),
+          compatibilityDate: requireCompatibilityDate(worker.found.path, worker.found.config),
+          compatibilityFlags: worker.found.config.compatibility_flags ?? [],
+          extraBindings: workerExtraBindings(worker.found.path, worker.found.config),
+          sourceHash: hashBuildInputs.worker(worker.dir),
+        }),
+      ),
+    }),
+  );
   return { rootDir, apps };
 }
 
 interface BuildInputsHasher {
-  /** An app: everything but its `pages_build_output_dir` (and the standard exclusions). */
-  app(dir: string, buildOutputDir: string): string;
-  /** A Worker: its folder, plus the root's bundler version. */
+  /** An app: its folder as requested (without its `pages_build_output_dir`), its links, its dependencies. */
+  app(dir: string): string;
+  /** A Worker: the same, plus the root's bundler version. */
   worker(dir: string): string;
 }
 
@@ -59,10 +74,10 @@ interface BuildInputsHasher {
  * Hashes a package's build inputs: the files git sees in it (see `listBuildInputs`), the transitive closure of its
  * registry dependencies in pnpm-lock.yaml, the shared build config, and every workspace package it links to, directly
  * or through another (their files and dependency closures: a change in shared app code, or in what that code
- * depends on, must redeploy every app that bundles it). The lockfile, the shared config and each linked package are
- * read once per scan, however many packages use them.
+ * depends on, must redeploy every app that bundles it). The lockfile and the shared config are read once per scan,
+ * and the files of every requested package and of the packages they link to are listed together, once.
  */
-function buildInputsHasher(rootDir: string): BuildInputsHasher {
+function buildInputsHasher(rootDir: string, requests: readonly ListRequest[]): BuildInputsHasher {
   const lockfile = LockfileDependencies.read(rootDir);
   const shared = Object.fromEntries(
     SHARED_BUILD_FILES.filter((f) => existsSync(join(rootDir, f))).map((f) => [
@@ -70,32 +85,36 @@ function buildInputsHasher(rootDir: string): BuildInputsHasher {
       sha256(readFileSync(join(rootDir, f))),
     ]),
   );
+  const linksOf = (dir: string) => lockfile.linkedWorkspacePackages(toRepoPath(rootDir, dir));
+  const linkedDirs = [...new Set(requests.flatMap((r) => linksOf(r.dir)))]
+    .map((linked) => join(rootDir, linked))
+    .filter((dir) => existsSync(dir) && !requests.some((r) => r.dir === dir));
+  const listings = listBuildInputsOfEach(rootDir, [...requests, ...linkedDirs.map((dir) => ({ dir }))]);
+  const files = (dir: string) => hashFiles(dir, listings.get(dir) ?? listBuildInputs(dir));
   const linkedHashes = new Map<string, string>();
   const linkedHash = (linkedDir: string): string => {
     let hash = linkedHashes.get(linkedDir);
     if (hash === undefined) {
-      hash = existsSync(join(rootDir, linkedDir))
-        ? combineSourceHash(hashSourceFiles(join(rootDir, linkedDir)), { lockfile: lockfile.fingerprint(linkedDir) })
-        : 'missing';
+      const dir = join(rootDir, linkedDir);
+      hash = existsSync(dir) ? combineSourceHash(files(dir), { lockfile: lockfile.fingerprint(linkedDir) }) : 'missing';
       linkedHashes.set(linkedDir, hash);
     }
     return hash;
   };
-  const hash = (dir: string, options: ListOptions, extras: Record<string, string> = {}): string => {
-    const importer = toRepoPath(rootDir, dir);
+  const hash = (dir: string, extras: Record<string, string> = {}): string => {
     const linked = Object.fromEntries(
-      lockfile.linkedWorkspacePackages(importer).map((linkedDir) => [`workspace:${linkedDir}`, linkedHash(linkedDir)]),
+      linksOf(dir).map((linkedDir) => [`workspace:${linkedDir}`, linkedHash(linkedDir)]),
     );
-    return combineSourceHash(hashSourceFiles(dir, options), {
+    return combineSourceHash(files(dir), {
       ...shared,
       ...linked,
       ...extras,
-      lockfile: lockfile.fingerprint(importer),
+      lockfile: lockfile.fingerprint(toRepoPath(rootDir, dir)),
     });
   };
   return {
-    app: (dir, buildOutputDir) => hash(dir, { excluded: [buildOutputDir] }),
-    worker: (dir) => hash(dir, {}, { bundler: lockfile.fingerprint('.', [WORKER_BUNDLER]) }),
+    app: (dir) => hash(dir),
+    worker: (dir) => hash(dir, { bundler: lockfile.fingerprint('.', [WORKER_BUNDLER]) }),
   };
 }
 
@@ -115,21 +134,12 @@ export function readMigrations(dir: string): MigrationFile[] {
   });
 }
 
-function readWorkers(rootDir: string, dir: string, hashBuildInputs: BuildInputsHasher): WorkerSource[] {
-  return listFolders(dir).flatMap((name): WorkerSource[] => {
+/** The Workers of a package: each folder under `workers/` with a wrangler config. */
+function findWorkers(dir: string): { name: string; dir: string; found: { path: string; config: WranglerConfig } }[] {
+  return listFolders(dir).flatMap((name) => {
     const workerDir = join(dir, name);
     const found = readWranglerConfig(workerDir);
-    if (!found) return [];
-    return [
-      {
-        name,
-        dir: toRepoPath(rootDir, workerDir),
-        compatibilityDate: requireCompatibilityDate(found.path, found.config),
-        compatibilityFlags: found.config.compatibility_flags ?? [],
-        extraBindings: workerExtraBindings(found.path, found.config),
-        sourceHash: hashBuildInputs.worker(workerDir),
-      },
-    ];
+    return found ? [{ name, dir: workerDir, found }] : [];
   });
 }
 
