@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSql } from '../src/d1/split-sql.ts';
+import { splitSql, splitSqlStatements } from '../src/d1/split-sql.ts';
 import { mergePatch } from '../src/pages/merge.ts';
 import { branchAlias } from '../src/pages/views.ts';
 import { parseHost } from '../src/serve/host.ts';
@@ -23,6 +23,21 @@ BEGIN TRANSACTION; SELECT 1; COMMIT;`),
   });
   it('drops empty and comment-only statements', () => {
     expect(splitSql(' ; -- nothing\n ;')).toEqual([]);
+  });
+  it('keeps a trigger body whole through CASE … END and a column named end', () => {
+    const sql = `CREATE TEMP TRIGGER t AFTER INSERT ON a BEGIN
+  UPDATE a SET x = CASE WHEN new.x = 'q' THEN 'r' ELSE x END;
+  UPDATE a SET end = 1; SELECT RAISE(ROLLBACK, 'no;') WHERE 0;
+END;
+SELECT 2;`;
+    expect(splitSql(sql)).toEqual([sql.slice(0, sql.lastIndexOf('END;') + 3), 'SELECT 2']);
+  });
+  it('gives each statement its first keyword and line, outside comments and literals', () => {
+    const statements = splitSqlStatements("-- BEGIN;\n/* COMMIT;\n */ INSERT INTO a VALUES ('\n;');\n\n  rollback;");
+    expect(statements.map((s) => [s.keyword, s.line, s.body])).toEqual([
+      ['INSERT', 3, "INSERT INTO a VALUES ('\n;')"],
+      ['ROLLBACK', 6, 'rollback'],
+    ]);
   });
 });
 

@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Context, Hono } from 'hono';
 import type { StatementResult } from '../d1/database-files.ts';
+import { checkD1RequestSize, checkD1Statements } from '../d1/rules.ts';
+import { splitSqlStatements } from '../d1/split-sql.ts';
 import type { D1Meta } from '../d1/types.ts';
 import { CfError, ok, paginate, readJson, requireString } from '../envelope.ts';
 import { newUuid, nowIso } from '../ids.ts';
@@ -34,19 +36,25 @@ function rawResult(r: StatementResult) {
   return { results: { columns: r.columns, rows: r.rows }, success: true, meta: r.meta };
 }
 
-/** Accept {sql, params} or {batch: [{sql, params}]}; every statement of a request runs in order. */
+/**
+ * Accept {sql, params} or {batch: [{sql, params}]}; every statement of a request runs in order. D1's rules (request
+ * size, transaction control, statement length) are checked for the whole request before anything of it runs.
+ */
 async function runRequest(s: Services, c: Context, shape: (r: StatementResult) => unknown) {
   const meta = s.d1.get(c.req.param('databaseId') as string);
+  checkD1RequestSize(Buffer.byteLength(await c.req.text(), 'utf8'));
   const body = await readJson(c);
   const file = s.d1.file(meta.uuid);
   const items = Array.isArray(body.batch) ? (body.batch as Record<string, unknown>[]) : [body];
-  const out: unknown[] = [];
-  for (const item of items) {
+  const requests = items.map((item) => {
     const sql = requireString(item, 'sql', 7400);
     const params = item.params ?? [];
     if (!Array.isArray(params)) throw new CfError(400, 7400, '"params" must be an array of values.');
-    for (const r of file.execute(sql, params)) out.push(shape(r));
-  }
+    checkD1Statements(splitSqlStatements(sql));
+    return { sql, params };
+  });
+  const out: unknown[] = [];
+  for (const { sql, params } of requests) for (const r of file.execute(sql, params)) out.push(shape(r));
   return ok(c, out);
 }
 

@@ -1,80 +1,140 @@
+/** One statement of a SQL text, as D1 splits "several statements joined by semicolons". */
+export interface SqlStatement {
+  /** The statement as written, leading comments included, up to (not including) its `;`, trimmed. */
+  text: string;
+  /** From its first token on: what D1's statement length limit measures. */
+  body: string;
+  /** 1-based line of its first token. */
+  line: number;
+  /** Its first keyword, upper-cased ('' when it starts with something else). */
+  keyword: string;
+}
+
 /**
- * Split a SQL text into single statements on top-level semicolons, the way D1's HTTP API accepts "several statements
- * joined by semicolons". Quotes, comments and CREATE TRIGGER … BEGIN … END bodies are respected.
+ * Split a SQL text into single statements on the semicolons SQLite ends them at. Not inside `--` or block comments,
+ * string literals ('…' with '' as an escaped quote), quoted identifiers ("…", `…`, […]), or the BEGIN … END body of
+ * a CREATE TRIGGER, whose END is the first token of a statement inside the body (so `CASE … END` and a column named
+ * `end` do not close it). Comment-only pieces are dropped.
  */
-export function splitSql(sql: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let i = 0;
-  let depth = 0; // BEGIN … END nesting inside triggers
-  let word = '';
-  let prevWord = '';
-  const n = sql.length;
-  const flushWord = () => {
-    if (word === '') return;
-    const w = word.toUpperCase();
-    // BEGIN opens a trigger body only when it does not start a transaction (BEGIN TRANSACTION; BEGIN;).
-    if (w === 'BEGIN' && isTriggerBegin(sql, start, i)) depth++;
-    else if (w === 'END' && depth > 0 && prevWord !== '') depth--;
-    prevWord = w;
-    word = '';
+export function splitSqlStatements(sql: string): SqlStatement[] {
+  const out: SqlStatement[] = [];
+  let pieceStart = 0; // after the previous top-level `;`
+  let first = -1; // offset of the piece's first token
+  let firstLine = 0;
+  let line = 1;
+  let words: string[] = [];
+  let inBody = false;
+  let bodyDone = false;
+  let bodyStatementStart = false;
+  let previous = '';
+  const token = (kind: string, at: number) => {
+    if (first < 0) {
+      first = at;
+      firstLine = line;
+    }
+    if (kind !== 'word' && inBody) bodyStatementStart = false;
+    previous = kind;
   };
-  while (i < n) {
+  const finish = (end: number) => {
+    if (first >= 0) {
+      out.push({
+        text: sql.slice(pieceStart, end).trim(),
+        body: sql.slice(first, end).trimEnd(),
+        line: firstLine,
+        keyword: words[0] ?? '',
+      });
+    }
+    pieceStart = end + 1;
+    first = -1;
+    words = [];
+    inBody = false;
+    bodyDone = false;
+    bodyStatementStart = false;
+    previous = '';
+  };
+
+  let i = 0;
+  while (i < sql.length) {
     const ch = sql[i] as string;
-    const next = sql[i + 1];
-    if (ch === '-' && next === '-') {
-      flushWord();
-      const nl = sql.indexOf('\n', i);
-      i = nl === -1 ? n : nl + 1;
-      continue;
-    }
-    if (ch === '/' && next === '*') {
-      flushWord();
-      const close = sql.indexOf('*/', i + 2);
-      i = close === -1 ? n : close + 2;
-      continue;
-    }
-    if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
-      flushWord();
-      const closer = ch === '[' ? ']' : ch;
+    if (ch === '\n') {
+      line++;
       i++;
-      while (i < n) {
-        if (sql[i] === closer) {
-          if (closer !== ']' && sql[i + 1] === closer) {
-            i += 2;
-            continue;
-          }
+    } else if (/\s/.test(ch)) {
+      i++;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      i = nl === -1 ? sql.length : nl;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      const end = close === -1 ? sql.length : close + 2;
+      line += newlines(sql, i, end);
+      i = end;
+    } else if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
+      token('quoted', i);
+      const closer = ch === '[' ? ']' : ch;
+      let j = i + 1;
+      for (;;) {
+        const k = sql.indexOf(closer, j);
+        if (k === -1) {
+          j = sql.length;
           break;
         }
-        i++;
+        if (closer !== ']' && sql[k + 1] === closer) {
+          j = k + 2;
+          continue;
+        }
+        j = k + 1;
+        break;
+      }
+      line += newlines(sql, i, j);
+      i = j;
+    } else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(ch)) {
+      let j = i + 1;
+      while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j] as string)) j++;
+      const word = sql.slice(i, j).toUpperCase();
+      const afterDot = previous === '.';
+      token('word', i);
+      if (words.length < 3) words.push(word);
+      if (!inBody && !bodyDone && word === 'BEGIN' && !afterDot && isCreateTrigger(words)) {
+        inBody = true;
+        bodyStatementStart = true;
+      } else if (inBody && bodyStatementStart && word === 'END') {
+        inBody = false;
+        bodyDone = true;
+      } else if (inBody) {
+        bodyStatementStart = false;
+      }
+      i = j;
+    } else if (ch === ';') {
+      if (inBody) {
+        bodyStatementStart = true;
+        previous = ';';
+      } else {
+        finish(i);
       }
       i++;
-      continue;
-    }
-    if (/[A-Za-z0-9_]/.test(ch)) {
-      word += ch;
+    } else {
+      token(ch, i);
       i++;
-      continue;
     }
-    flushWord();
-    if (ch === ';' && depth === 0) {
-      pushIfReal(out, sql.slice(start, i));
-      start = i + 1;
-      prevWord = '';
-    }
-    i++;
   }
-  flushWord();
-  pushIfReal(out, sql.slice(start));
+  finish(sql.length);
   return out;
 }
 
-function isTriggerBegin(sql: string, stmtStart: number, at: number): boolean {
-  const head = sql.slice(stmtStart, at).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
-  return /\bCREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(head);
+/** The statements' text, leading comments included (what the emulator runs one by one). */
+export function splitSql(sql: string): string[] {
+  return splitSqlStatements(sql).map((s) => s.text);
 }
 
-function pushIfReal(out: string[], stmt: string): void {
-  const stripped = stmt.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim();
-  if (stripped !== '') out.push(stmt.trim());
+function isCreateTrigger(words: string[]): boolean {
+  if (words[0] !== 'CREATE') return false;
+  if (words[1] === 'TRIGGER') return true;
+  return (words[1] === 'TEMP' || words[1] === 'TEMPORARY') && words[2] === 'TRIGGER';
+}
+
+function newlines(sql: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = sql.indexOf('\n', from); k !== -1 && k < to; k = sql.indexOf('\n', k + 1)) n++;
+  return n;
 }
