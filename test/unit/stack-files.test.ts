@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadStackDefinition } from '../../infra/stack-definition';
 
 /** The error `run` throws, checked to be a RunError: the Pulumi runtime prints those as the message alone. */
@@ -15,6 +15,16 @@ function runError(run: () => unknown): string {
   }
   throw new Error('expected the stack to be refused');
 }
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+const tempStacks = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stacks-'));
+  made.push(dir);
+  return dir;
+};
 
 describe('stacks/', () => {
   it('defines prod with the seed names and protection, staging suffixed, local unprotected', () => {
@@ -41,7 +51,7 @@ describe('stacks/', () => {
   });
 
   it('refuses a bad name before looking for its file, even when a file of that name exists', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stacks-'));
+    const dir = tempStacks();
     writeFileSync(
       join(dir, 'Weird_Name.ts'),
       "export default { nameSuffix: '', productionBranch: 'main', protect: false, workers: [] };\n",
@@ -50,7 +60,7 @@ describe('stacks/', () => {
   });
 
   it('picks up a new environment from its file alone, validated', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stacks-'));
+    const dir = tempStacks();
     writeFileSync(
       join(dir, 'qa.ts'),
       "export default { nameSuffix: '-qa', productionBranch: 'main', protect: false, workers: [] };\n",

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -29,5 +29,6 @@ describe('wrangler config errors', () => {
     expect(runError(() => readWranglerConfig(dir))).toBe(
       `${join(dir, 'wrangler.toml')}: only wrangler.jsonc / wrangler.json are read by the infra program. Convert it (same keys, JSON syntax).`,
     );
+    rmSync(dir, { recursive: true, force: true });
   });
 });
