@@ -29,6 +29,12 @@ export interface ProjectBindings {
   preview: EnvironmentBindings;
 }
 
+/** {@link ProjectBindings} with ids that may still be unknown (the program passes resource outputs). */
+export type ProjectBindingsInput = Record<
+  keyof ProjectBindings,
+  { d1Databases: Record<string, pulumi.Input<string>>; kvNamespaces: Record<string, pulumi.Input<string>> }
+>;
+
 export interface PagesBindingsInputs {
   accountId: string;
   projectName: string;
@@ -146,6 +152,7 @@ export const pagesBindingsProvider: pulumi.dynamic.ResourceProvider<PagesBinding
 
   // Refresh: record what Cloudflare holds. A project that is gone takes its bindings with it.
   async read(id, props) {
+    if (!props) throw new Error(`PagesBindings ${id}: the engine passed no state to refresh from.`);
     const live = await readLive(props);
     if (!live) return { id: '', props };
     return { id, props: { ...props, bindings: live } };
@@ -161,7 +168,9 @@ export class PagesBindings extends pulumi.dynamic.Resource {
 
   constructor(
     name: string,
-    args: { [K in keyof PagesBindingsInputs]: pulumi.Input<PagesBindingsInputs[K]> },
+    args: {
+      [K in keyof Omit<PagesBindingsInputs, 'bindings'>]: pulumi.Input<PagesBindingsInputs[K]>;
+    } & { bindings: ProjectBindingsInput },
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(pagesBindingsProvider, name, args, opts, 'create-something', 'PagesBindings');
