@@ -19,8 +19,8 @@ export interface PagesDeploymentArgs {
   /** Branch of the deployment; the project's production branch makes it the production deployment. */
   branch: string;
   /**
-   * Hash of the package's build inputs. The build and upload run when this changes: a `pulumi up` with unchanged
-   * sources, project and bindings builds nothing.
+   * Hash of the package's build inputs. The build runs when this changes, and only then (a `pulumi up` with
+   * unchanged sources builds nothing); it is also the build cache's key.
    */
   sourceHash: string;
   /**
@@ -39,6 +39,12 @@ export interface PagesDeploymentArgs {
   apiToken: pulumi.Input<string>;
   /** API base URL for wrangler (`CLOUDFLARE_API_BASE_URL`); unset for Cloudflare itself. */
   apiBaseUrl?: string;
+  /**
+   * What the upload must wait for (schema before code: the package's migrations; the project and its bindings).
+   * Only the upload waits: the build starts at the beginning of `pulumi up`. (A component's own `dependsOn` would hold
+   * back the build too: its children register only once the component's dependencies exist.)
+   */
+  uploadAfter?: pulumi.Resource[];
 }
 
 /** The deployment wrangler reported. */
@@ -49,21 +55,39 @@ export interface PagesDeploymentResult {
 }
 
 /**
- * Builds a SvelteKit app and uploads `.svelte-kit/cloudflare` with `wrangler pages deploy`, as a `local.Command`
- * (there is no Pages deployment resource in any provider). Schema before code: give it `dependsOn` on the package's
- * migrations.
+ * Builds a SvelteKit app (`<name>-build`, into the build cache, at the start of `pulumi up`) and uploads its output
+ * with `wrangler pages deploy` (`<name>-upload`, after what `uploadAfter` names), as two `local.Command`s: there is
+ * no Pages deployment resource in any provider. A build that fails uploads nothing; an upload that re-runs with
+ * unchanged build inputs (new bindings, a recreated project, a retry) uploads the cached build without rebuilding.
  */
 export class PagesDeployment extends pulumi.ComponentResource {
   /** URL of this deployment (unique per deployment). */
   readonly url: pulumi.Output<string>;
   readonly deploymentId: pulumi.Output<string>;
-  /** The underlying command, for callers that need its raw outputs. */
+  /** The build: starts at once (it needs nothing from Cloudflare), re-runs when the build inputs change. */
+  readonly build: command.local.Command;
+  /** The upload, for callers that need its raw outputs. */
   readonly command: command.local.Command;
 
   constructor(name: string, args: PagesDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('create-something:index:PagesDeployment', name, {}, opts);
+    // No credentials: build-time code (Vite plugins, postinstall scripts) never sees the token.
+    this.build = new command.local.Command(
+      `${name}-build`,
+      {
+        create: 'node infra/commands/build.mjs',
+        dir: args.repoDir,
+        environment: { PACKAGE_DIR: args.packageDir, BUILD_INPUT_HASH: args.sourceHash },
+        triggers: [args.sourceHash],
+        logging: 'stderr',
+      },
+      { parent: this },
+    );
+    const built = this.build.stdout.apply(parseBuild);
+
     const environment: Record<string, pulumi.Input<string>> = {
       PACKAGE_DIR: args.packageDir,
+      BUILD_INPUT_HASH: args.sourceHash,
       PROJECT_NAME: args.projectName,
       BRANCH: args.branch,
       CLOUDFLARE_ACCOUNT_ID: args.accountId,
@@ -71,29 +95,40 @@ export class PagesDeployment extends pulumi.ComponentResource {
       WRANGLER_SEND_METRICS: 'false',
     };
     if (args.apiBaseUrl) environment.CLOUDFLARE_API_BASE_URL = args.apiBaseUrl;
-
     this.command = new command.local.Command(
       `${name}-upload`,
       {
-        create: 'node infra/commands/build-and-upload.mjs',
+        create: 'node infra/commands/upload.mjs',
         dir: args.repoDir,
         environment,
+        // What is uploaded (the build's output hash: a rebuild that produces the same output uploads nothing),
+        // where (the project's identity) and with what (the bindings a deployment snapshots).
         triggers: [
-          args.sourceHash,
+          built.outputHash,
           args.projectIdentity,
           pulumi.output(args.deploymentSnapshot).apply((snapshot) => `bindings:${snapshotHash(snapshot)}`),
         ],
         logging: 'stderr',
       },
-      // A component's dependsOn does not reach its children's registrations: pass it on, so the upload waits for
-      // what the caller said it needs (the package's migrations).
-      { parent: this, ...(opts?.dependsOn ? { dependsOn: opts.dependsOn } : {}) },
+      { parent: this, dependsOn: [this.build, ...(args.uploadAfter ?? [])] },
     );
     const result = this.command.stdout.apply(parseDeployment);
     this.url = result.url;
     this.deploymentId = result.deploymentId;
     this.registerOutputs({ url: this.url, deploymentId: this.deploymentId });
   }
+}
+
+/** build.mjs prints `{ outputHash, reused }` as its last stdout line. */
+export function parseBuild(stdout: string): { outputHash: string; reused: boolean } {
+  const lastLine = stdout.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(lastLine) as { outputHash: string; reused: boolean };
+    if (typeof parsed.outputHash === 'string') return parsed;
+  } catch {
+    // fall through to the error below
+  }
+  throw new Error(`build.mjs printed no build JSON as its last line; it printed: ${lastLine.slice(0, 200)}`);
 }
 
 /** The script's last stdout line is the deployment as JSON; during preview stdout is unknown and this never runs. */
@@ -105,9 +140,7 @@ export function parseDeployment(stdout: string): PagesDeploymentResult {
   } catch {
     // fall through to the error below
   }
-  throw new Error(
-    `build-and-upload printed no deployment JSON as its last line; it printed: ${lastLine.slice(0, 200)}`,
-  );
+  throw new Error(`upload.mjs printed no deployment JSON as its last line; it printed: ${lastLine.slice(0, 200)}`);
 }
 
 /** A stable hash of a deployment snapshot: keys sorted at every depth, so the order they were written in is irrelevant. */

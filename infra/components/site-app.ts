@@ -120,9 +120,10 @@ export class SiteApp extends pulumi.ComponentResource {
         accountId,
         apiToken: args.apiToken,
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
+        // Schema before code: the new build may read columns its migrations add.
+        uploadAfter: [this.migrations, this.project, this.bindings],
       },
-      // Schema before code: the new build may read columns its migrations add.
-      { parent: this, dependsOn: [this.migrations, this.project, this.bindings] },
+      { parent: this },
     );
 
     this.projectName = this.project.name;

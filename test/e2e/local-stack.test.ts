@@ -65,6 +65,14 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
   const deploymentCount = (project: string) =>
     count(cf.pages.projects.deployments.list(project, { account_id: emulator.accountId }));
   const site = async (url: string, path = '/') => getByHost(emulator.port, hostOf(url), path);
+  /** Every build build.mjs ran so far, from its timeline in the test's build cache. */
+  const builds = () =>
+    existsSync(join(scratch, 'state', 'builds', 'builds.ndjson'))
+      ? (readFileSync(join(scratch, 'state', 'builds', 'builds.ndjson'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line)) as { package: string; started: string; finished: string }[])
+      : [];
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'e2e-local-'));
@@ -111,6 +119,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
         `create pulumi-nodejs:dynamic/create-something:PagesBindings ${app}-pages-bindings`,
         `create pulumi-nodejs:dynamic/create-something:D1Migrations ${app}-migrations`,
         `create create-something:index:PagesDeployment ${app}-deployment`,
+        `create command:local:Command ${app}-deployment-build`,
         `create command:local:Command ${app}-deployment-upload`,
       ]),
       'create create-something:index:Worker space-motion-extractor',
@@ -147,6 +156,11 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     const worker = (apps.space as AppOutput).workers['motion-extractor'] as { url: string };
     const answer = await getByHost(emulator.port, hostOf(worker.url), '/?url=not-a-url');
     expect(answer.status).toBe(400);
+    // The builds start at once and run side by side (they wait for nothing in Cloudflare).
+    const ran = builds();
+    expect(ran.map((b) => b.package).sort()).toEqual(APPS.map((app) => `packages/${app}`).sort());
+    const overlapping = ran.some((a) => ran.some((b) => a !== b && a.started < b.finished && b.started < a.finished));
+    expect(overlapping, JSON.stringify(ran)).toBe(true);
   }, 900_000);
 
   it('c. a second up changes nothing, and refresh finds no drift', async () => {
@@ -223,6 +237,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     const apps = await outputs();
     const agency = apps.agency as AppOutput;
     const before = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    const buildsBefore = builds().length;
     await driftIsFoundAndRepaired(
       () => cf.kv.namespaces.delete(agency.kvNamespaceId, { account_id: emulator.accountId }).then(() => undefined),
       /agency-kv/,
@@ -234,6 +249,8 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     // A deployment keeps the bindings it was created with: the new namespace reaches the site only by a new upload.
     const after = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
     expect(after.map((n, i) => n - (before[i] as number))).toEqual([0, 0, 1, 0]);
+    // The same code with new bindings: uploaded from the build cache, not rebuilt.
+    expect(builds().length).toBe(buildsBefore);
     await siteServesItsData('agency');
     await site(repaired.productionUrl, SITE_CHECKS.agency.path);
     const keys = await all(cf.kv.namespaces.keys.list(repaired.kvNamespaceId, { account_id: emulator.accountId }));
@@ -265,15 +282,22 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     const apps = await outputs();
     const page = join(copy.dir, 'packages', 'io', SITE_CHECKS.io.editableFile);
     writeFileSync(page, `${readFileSync(page, 'utf8')}\n<p>e2e source change marker</p>\n`);
-    // A changed trigger replaces the upload command (upstream Command semantics): only io's upload may appear.
+    // A changed trigger replaces a command (upstream Command semantics): only io's build and upload may appear.
     const changed = changedSteps(await preview());
     expect(changed.length).toBeGreaterThan(0);
-    for (const step of changed)
-      expect(step).toMatch(
-        /^(replace|create-replacement|delete-replaced|update) command:local:Command io-deployment-upload$/,
-      );
+    expect(changed).toEqual([
+      'replace command:local:Command io-deployment-build',
+      'replace command:local:Command io-deployment-upload',
+    ]);
     const before = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    const buildsBefore = builds().length;
     await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    // Only io built: an unchanged package neither builds nor uploads.
+    expect(
+      builds()
+        .slice(buildsBefore)
+        .map((b) => b.package),
+    ).toEqual(['packages/io']);
     const after = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
     expect(after.map((n, i) => n - (before[i] as number))).toEqual([0, 1, 0, 0]);
     const io = await site((apps.io as AppOutput).productionUrl, SITE_CHECKS.io.path);
@@ -291,8 +315,8 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     const before = await counts();
     const broken = await cli.run(['up', '--yes', '--skip-preview', '--continue-on-error', ...local]);
     expect(broken.code).not.toBe(0);
-    expect(broken.stdout + broken.stderr).toMatch(/agency-deployment-upload/);
-    expect(broken.stdout + broken.stderr).toContain('[build-and-upload packages/agency] error');
+    expect(broken.stdout + broken.stderr).toMatch(/agency-deployment-build/);
+    expect(broken.stdout + broken.stderr).toContain('[build packages/agency] error');
     const afterBroken = await counts();
     expect(afterBroken.map((n, i) => n - (before[i] as number))).toEqual([1, 1, 0, 1]);
     for (const app of ['space', 'io', 'ltd'] as const)
@@ -313,7 +337,10 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     }
 
     writeFileSync(pageOf('agency'), `${originals.agency}\n<p>d2 marker agency</p>\n`);
-    expect(changedSteps(await preview())).toEqual(['replace command:local:Command agency-deployment-upload']);
+    expect(changedSteps(await preview())).toEqual([
+      'replace command:local:Command agency-deployment-build',
+      'replace command:local:Command agency-deployment-upload',
+    ]);
     await cli.ok(['up', '--yes', '--skip-preview', ...local]);
     const fixed = await counts();
     expect(fixed.map((n, i) => n - (afterBroken[i] as number))).toEqual([0, 0, 1, 0]);

@@ -28,6 +28,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     case 'cloudflare:index/pagesProject:PagesProject':
       return { ...inputs, subdomain: `${inputs.name}.pages.dev`, createdOn: `created-${inputs.name}` };
     case 'command:local:Command':
+      if (name.endsWith('-build'))
+        return { ...inputs, stdout: JSON.stringify({ outputHash: `output-of-${name}`, reused: false }) };
       return {
         ...inputs,
         stdout: JSON.stringify({

@@ -56,9 +56,16 @@ export function describeStackProgram(expected: StackExpectations): void {
     }, 120_000);
 
     it('declares exactly one D1 database, KV namespace, Pages project, migrations and upload per app', () => {
-      for (const type of [TYPES.app, TYPES.database, TYPES.kv, TYPES.pages, TYPES.migrations, TYPES.upload]) {
+      for (const type of [TYPES.app, TYPES.database, TYPES.kv, TYPES.pages, TYPES.migrations]) {
         expect(registrations.filter((r) => r.type === type)).toHaveLength(APPS.length);
       }
+      // Two commands per app: its build and its upload.
+      expect(
+        registrations
+          .filter((r) => r.type === TYPES.upload)
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual(APPS.flatMap((app) => [`${app}-deployment-build`, `${app}-deployment-upload`]).sort());
       expect(
         registrations
           .filter((r) => r.type === TYPES.app)
@@ -134,15 +141,30 @@ export function describeStackProgram(expected: StackExpectations): void {
           PACKAGE_DIR: `packages/${app}`,
         });
         expect(environment.CLOUDFLARE_API_BASE_URL).toBe(expected.apiBaseUrl);
-        // Build inputs (the package's source hash from the inventory), the project's identity (a recreated project
-        // is empty) and what a deployment snapshots.
+        // What the build produced, the project's identity (a recreated project is empty) and what a deployment
+        // snapshots.
         expect(upload.inputs.triggers).toEqual([
-          sourceHashes.get(app),
+          `output-of-${app}-deployment-build`,
           `created-${expected.physicalName(app)}`,
           expect.stringMatching(/^bindings:[0-9a-f]{16}$/),
         ]);
-        expect(sourceHashes.get(app)).toMatch(/^[0-9a-f]{64}$/);
+        expect(environment.BUILD_INPUT_HASH).toBe(sourceHashes.get(app));
         expect(upload.dependencies).toContain(named(TYPES.bindings, `${app}-pages-bindings`).urn);
+        expect(upload.dependencies).toContain(named(TYPES.upload, `${app}-deployment-build`).urn);
+      }
+    });
+
+    it('builds each app at once, from its build inputs alone, with no Cloudflare credential', () => {
+      for (const app of APPS) {
+        const build = named(TYPES.upload, `${app}-deployment-build`);
+        // Nothing in Cloudflare: the build starts at the beginning of `pulumi up`.
+        expect(build.dependencies).toEqual([]);
+        expect(build.inputs.triggers).toEqual([sourceHashes.get(app)]);
+        expect(sourceHashes.get(app)).toMatch(/^[0-9a-f]{64}$/);
+        expect(build.inputs.environment).toEqual({
+          PACKAGE_DIR: `packages/${app}`,
+          BUILD_INPUT_HASH: sourceHashes.get(app),
+        });
       }
     });
 

@@ -1,13 +1,23 @@
 #!/usr/bin/env node
-// Builds one SvelteKit app and uploads its output to its Pages project with wrangler. Run by the app's
-// `local.Command` (infra/components/pages-deployment.ts) from the repository root; prints the deployment as one JSON
-// line on stdout, which the component turns into outputs. Everything else goes to stderr.
+// Uploads one SvelteKit app's build to its Pages project with wrangler. Run by the package's upload `local.Command`
+// (infra/components/pages-deployment.ts) from the repository root, after the package's build command; prints the
+// deployment as one JSON line on stdout, which the component turns into outputs. Everything else goes to stderr.
+// The output comes from the build cache (build.mjs), keyed by the build-input hash: when it is not there (another
+// machine, a pruned cache), build.mjs runs first, without the Cloudflare credentials only this upload gets.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cachedBuild } from './build-cache.mjs';
 
-const required = ['PACKAGE_DIR', 'PROJECT_NAME', 'BRANCH', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_API_TOKEN'];
+const required = [
+  'PACKAGE_DIR',
+  'BUILD_INPUT_HASH',
+  'PROJECT_NAME',
+  'BRANCH',
+  'CLOUDFLARE_ACCOUNT_ID',
+  'CLOUDFLARE_API_TOKEN',
+];
 const missing = required.filter((name) => !process.env[name]);
 if (missing.length > 0)
   fail(`missing environment: ${missing.join(', ')} (set by the Pulumi program; run through pulumi up)`);
@@ -15,15 +25,14 @@ if (missing.length > 0)
 const root = process.cwd();
 if (!existsSync(join(root, 'Pulumi.yaml'))) fail(`must run from the repository root (no Pulumi.yaml in ${root})`);
 const packageDir = resolve(root, process.env.PACKAGE_DIR);
-const outputDir = join(packageDir, '.svelte-kit', 'cloudflare');
+const cached = cachedBuild(process.env.PACKAGE_DIR, process.env.BUILD_INPUT_HASH);
+const outputDir = join(cached, 'out');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 
-step(`building ${process.env.PACKAGE_DIR}`);
-// The build runs every build-time dependency's code (Vite plugins, postinstall scripts): it gets no Cloudflare
-// credentials. Only wrangler, below, sees the token.
-run('pnpm', ['run', 'build'], { cwd: packageDir, env: withoutCloudflareCredentials(process.env) });
-if (!existsSync(outputDir))
-  fail(`the build finished but ${outputDir} does not exist: is the app using @sveltejs/adapter-cloudflare?`);
+if (!existsSync(join(cached, 'complete'))) {
+  step('the build for these inputs is not in the build cache: building it first');
+  run('node', [join(root, 'infra', 'commands', 'build.mjs')], { env: withoutCloudflareCredentials(process.env) });
+}
 
 // Pulumi owns the project's bindings. wrangler sends a Pages wrangler config found in its working directory along
 // with the deployment, which would replace them, so it runs in an empty folder and gets the output dir by path.
@@ -90,10 +99,10 @@ function run(command, args, options) {
 
 // Every line names the package, so a failed run of several packages says which one failed.
 function step(message) {
-  process.stderr.write(`[build-and-upload ${process.env.PACKAGE_DIR ?? '?'}] ${message}\n`);
+  process.stderr.write(`[upload ${process.env.PACKAGE_DIR ?? '?'}] ${message}\n`);
 }
 
 function fail(message) {
-  process.stderr.write(`[build-and-upload ${process.env.PACKAGE_DIR ?? '?'}] error: ${message}\n`);
+  process.stderr.write(`[upload ${process.env.PACKAGE_DIR ?? '?'}] error: ${message}\n`);
   process.exit(1);
 }
