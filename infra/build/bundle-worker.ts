@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { sha256 } from '../plan/source-hash';
 
 export interface WorkerBundle {
-  /** The single ES module wrangler produced. */
-  content: string;
+  /**
+   * The single ES module wrangler produced, as a path relative to the working directory (the program's, `infra/`,
+   * when Pulumi runs it): the provider reads the file, so the bundle itself never enters the state, and a relative
+   * path is the same on every machine that has the same bundle.
+   */
+  file: string;
   mainModule: string;
   sha256: string;
 }
@@ -44,6 +48,6 @@ export function bundleWorker(rootDir: string, workerDir: string, sourceHash: str
     renameSync(staging, cacheDir);
   }
   const mainModule = readdirSync(cacheDir).find((f) => f.endsWith('.js')) as string;
-  const content = readFileSync(join(cacheDir, mainModule), 'utf8');
-  return { content, mainModule, sha256: sha256(content) };
+  const file = join(cacheDir, mainModule);
+  return { file: relative(process.cwd(), file), mainModule, sha256: sha256(readFileSync(file, 'utf8')) };
 }

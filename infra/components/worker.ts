@@ -38,7 +38,8 @@ export class Worker extends pulumi.ComponentResource {
       {
         accountId: args.accountId,
         scriptName: plan.scriptName,
-        content: bundle.content,
+        // By file and hash, not inline: inline content would be kept in the state (twice) on every run.
+        contentFile: bundle.file,
         contentSha256: bundle.sha256,
         mainModule: bundle.mainModule,
         compatibilityDate: plan.compatibilityDate,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scanInventory } from '../../../infra/inventory/scan';
@@ -204,6 +206,14 @@ export function describeStackProgram(expected: StackExpectations): void {
           ]),
         );
         expect(script.inputs.contentSha256).toMatch(/^[0-9a-f]{64}$/);
+        // The bundle goes by file (relative, so the same on every machine) and hash, never inline into the state.
+        expect(script.inputs.content).toBeUndefined();
+        expect(script.inputs.contentFile).toMatch(/^(?!\/).*\.js$/);
+        expect(
+          createHash('sha256')
+            .update(readFileSync(script.inputs.contentFile as string))
+            .digest('hex'),
+        ).toBe(script.inputs.contentSha256);
         expect(script.inputs.mainModule).toMatch(/\.js$/);
       }
     });
