@@ -23,7 +23,7 @@ export interface SiteAppArgs {
 
 /**
  * One SvelteKit site: its D1 database and KV namespace, the Pages project binding both (production and preview),
- * custom domains, the D1 migrations, and the build-and-upload that runs after them.
+ * custom domains, the D1 migrations, and the build and upload (the upload runs after the migrations).
  *
  * Children are named `<app>-database`, `<app>-kv`, `<app>-pages`, `<app>-migrations`, `<app>-deployment`.
  */
