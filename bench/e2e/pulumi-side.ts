@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getByHost } from '../../test/e2e/support/http';
 import { PulumiCli, type Toolchain } from '../../test/e2e/support/pulumi-cli';
+import { REPO_ROOT } from '../../test/e2e/support/work-copy';
 import type { Emulated } from './baseline';
 import { timed } from './timing';
 
@@ -10,6 +11,26 @@ export interface PulumiTimes {
   noopUp: number;
   preview: number;
   onePackageUp: number;
+  /** Size of `pulumi stack export` right after the full deploy. */
+  checkpointBytes: number;
+}
+
+/**
+ * The engine's own cost: `pulumi preview` of a program that declares nothing, with the same CLI, plugins, language
+ * host and backend kind, on a stack of its own.
+ */
+export async function emptyProgramPreview(scratch: string, toolchain: Toolchain): Promise<number> {
+  const dir = join(scratch, 'empty-program');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'Pulumi.yaml'), 'name: empty-floor\nruntime: nodejs\nmain: index.js\n');
+  writeFileSync(join(dir, 'index.js'), "require('@pulumi/pulumi');\n");
+  writeFileSync(join(dir, 'package.json'), '{"name":"empty-floor","private":true}\n');
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const cli = new PulumiCli(dir, join(scratch, 'empty-state'), toolchain);
+  await cli.ok(['stack', 'init', 'floor']);
+  return timed('pulumi preview (empty program floor)', () =>
+    cli.ok(['preview', '--stack', 'floor']).then(() => undefined),
+  );
 }
 
 const LOCAL = ['--stack', 'local'];
@@ -41,6 +62,8 @@ export async function pulumiRound(
   };
   const fullUp = await timed('pulumi up (full first deploy)', () => up(/\b\d+ created\b/, 'create the stack'));
   await expectSitesServed(emulator.port);
+  // The state is part of the product: what one checkpoint of the four apps weighs.
+  const checkpointBytes = Buffer.byteLength((await cli.ok(['stack', 'export', ...LOCAL])).stdout);
   const noop = () =>
     timed('pulumi up (no-op)', async () => {
       const result = await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL]);
@@ -61,15 +84,15 @@ export async function pulumiRound(
 
   const page = join(repoDir, 'packages', 'io', 'src', 'routes', '+page.svelte');
   writeFileSync(page, `${readFileSync(page, 'utf8')}\n<p>bench:e2e change ${round}</p>\n`);
-  // local.Command replaces itself when its triggers change, so the one changed upload shows as `+-1 replaced`.
+  // local.Command replaces itself when its triggers change: io's build and upload show as `+-2 replaced`.
   const onePackageUp = await timed('pulumi up (io changed)', async () => {
     const result = await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL]);
     const changes = [...result.stdout.matchAll(/\b(\d+) (created|updated|replaced|deleted)\b/g)];
     const total = changes.reduce((sum, match) => sum + Number(match[1]), 0);
-    if (total !== 1)
+    if (total !== 2)
       throw new Error(`pulumi up after one change made ${total} changes:\n${result.stdout.slice(-3000)}`);
   });
-  return { fullUp, noopUp, preview: previewSeconds, onePackageUp };
+  return { fullUp, noopUp, preview: previewSeconds, onePackageUp, checkpointBytes };
 }
 
 /** Each of the four sites answers: the timed deploy really built and uploaded them. */
@@ -80,10 +103,7 @@ async function expectSitesServed(port: number): Promise<void> {
   }
 }
 
-/**
- * The local stack without its Worker: the offline toolchain's cloudflare plugin does not support
- * WorkersScriptSubdomain yet, and the hand-run baseline deploys no Worker either.
- */
+/** The local stack without its Worker: the hand-run baseline deploys no Worker, so both sides do the same work. */
 export function withoutWorkers(repoDir: string): void {
   const file = join(repoDir, 'stacks', 'local.ts');
   const source = readFileSync(file, 'utf8');

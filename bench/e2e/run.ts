@@ -9,7 +9,7 @@ import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-e
 import { findToolchain } from '../../test/e2e/support/pulumi-cli';
 import { makeWorkCopy } from '../../test/e2e/support/work-copy';
 import { handRunBaseline } from './baseline';
-import { type PulumiTimes, pulumiRound, withoutWorkers } from './pulumi-side';
+import { emptyProgramPreview, type PulumiTimes, pulumiRound, withoutWorkers } from './pulumi-side';
 import { printTable, type Round } from './report';
 import { loadAverage, log } from './timing';
 
@@ -72,7 +72,8 @@ async function main(): Promise<void> {
       baselineSeconds = await baseline();
       times = await pulumi();
     }
-    rounds.push({ baseline: baselineSeconds, ...times });
+    const floor = await onFreshSetup('floor', (_repoDir, scratch) => emptyProgramPreview(scratch, ready));
+    rounds.push({ baseline: baselineSeconds, floor, ...times });
     // The table so far, in case a later round fails or the run is cut short.
     if (round + 1 < RUNS) printTable(rounds, loadAtStart, loadAverage(), process.stderr);
   }
