@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const COMMANDS = join(__dirname, '..', '..', 'infra', 'commands');
@@ -144,5 +145,50 @@ describe('build.mjs and upload.mjs', () => {
     }
     expect(stderr).toContain('[build packages/site] error: pnpm run build exited with 3');
     expect(existsSync(join(root, 'cache', 'packages_site', 'a'.repeat(64), 'complete'))).toBe(false);
+  });
+
+  it('BUILD_CONCURRENCY=1 runs builds of two packages one after the other; two runs of one package take turns', async () => {
+    const repo = fakeRepo();
+    root = repo.root;
+    const other = join(root, 'packages', 'other');
+    mkdirSync(other, { recursive: true });
+    for (const dir of [join(root, 'packages', 'site'), other]) {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, scripts: { build: 'node build.cjs' } }));
+      // Slow enough that two unlimited builds would overlap.
+      writeFileSync(
+        join(dir, 'build.cjs'),
+        "const fs = require('node:fs'); fs.mkdirSync('.svelte-kit/cloudflare', { recursive: true }); fs.writeFileSync('.svelte-kit/cloudflare/index.html', String(Date.now())); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);\n",
+      );
+    }
+    const run = promisify(execFile);
+    const build = (pkg: string, hash: string, slots: string) =>
+      run('node', [join(root as string, 'infra', 'commands', 'build.mjs')], {
+        cwd: root,
+        env: {
+          ...process.env,
+          BUILD_CACHE_DIR: join(root as string, 'cache'),
+          PACKAGE_DIR: pkg,
+          BUILD_INPUT_HASH: hash,
+          BUILD_CONCURRENCY: slots,
+        },
+      });
+    const timeline = () =>
+      readFileSync(join(root as string, 'cache', 'builds.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { package: string; started: string; finished: string });
+    const overlaps = (runs: { started: string; finished: string }[]) =>
+      runs.some((a) => runs.some((b) => a !== b && a.started < b.finished && b.started < a.finished));
+
+    await Promise.all([build('packages/site', 'b'.repeat(64), '1'), build('packages/other', 'c'.repeat(64), '1')]);
+    expect(timeline()).toHaveLength(2);
+    expect(overlaps(timeline())).toBe(false);
+    // Two slots, but one package: two stacks building the same package never share .svelte-kit at once.
+    await Promise.all([build('packages/site', 'd'.repeat(64), '2'), build('packages/site', 'e'.repeat(64), '2')]);
+    expect(timeline()).toHaveLength(4);
+    expect(overlaps(timeline().slice(2))).toBe(false);
+    // Two slots, two packages: they do run side by side.
+    await Promise.all([build('packages/site', 'f'.repeat(64), '2'), build('packages/other', '0'.repeat(64), '2')]);
+    expect(overlaps(timeline().slice(4))).toBe(true);
   });
 });
