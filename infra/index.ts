@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { validateConfig } from './config';
+import { describeTokenSource, validateConfig } from './config';
 import { scanInventory } from './inventory/scan';
 import { planDeployment } from './plan/plan';
 import { declareInfrastructure } from './program';
@@ -13,7 +13,8 @@ import { loadStackDefinition } from './stack-definition';
 const stack = pulumi.getStack();
 const rootDir = join(__dirname, '..');
 const definition = loadStackDefinition(stack);
-const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret);
+const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret, { env: process.env });
+pulumi.log.info(describeTokenSource(stack, config.apiTokenSource));
 const plan = planDeployment(stack, scanInventory(rootDir), definition, config);
 
 export const apps = declareInfrastructure(plan, pulumi.secret(config.apiToken), rootDir);

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../infra/config';
+import { describeTokenSource, validateConfig } from '../../infra/config';
 import { ACCOUNT_ID, TOKEN } from './support/pulumi-harness';
 
 const base = {
@@ -8,15 +8,26 @@ const base = {
   'cloudflare:apiToken': TOKEN,
 } as Record<string, string | undefined>;
 
-function validate(overrides: Record<string, string | undefined>, secretKeys = ['cloudflare:apiToken']) {
+const MOTION_KEY = 'create-something:motionExtractorToken';
+const MOTION_SECRET = 'motion-extractor-secret-0123456789abcdef';
+
+function validate(
+  overrides: Record<string, string | undefined>,
+  secretKeys = ['cloudflare:apiToken', MOTION_KEY],
+  env: Record<string, string | undefined> = {},
+  workerSecretKeys: string[] = [],
+) {
   const config = { ...base, ...overrides };
   return () =>
     validateConfig(
       'prod',
       (key) => config[key],
       (key) => secretKeys.includes(key),
+      { env, workerSecretKeys },
     );
 }
+
+const fromConfig = { from: 'config', environmentIgnored: false } as const;
 
 /** The error `run` throws, checked to be a RunError: the Pulumi runtime prints those as the message alone. */
 function runError(run: () => unknown): string {
@@ -34,15 +45,24 @@ const SET_ACCOUNT =
   'Set it: pulumi config set create-something:accountId <32-hex account id from the Cloudflare dashboard> --stack prod';
 const SET_TOKEN =
   'Set it: pulumi config set --secret cloudflare:apiToken <API token; see README "API token permissions"> --stack prod';
+const SET_EITHER =
+  'Set one: export CLOUDFLARE_API_TOKEN=<API token; see README "API token permissions"> (in CI: a secret of the job\'s GitHub environment), or pulumi config set --secret cloudflare:apiToken <API token; see README "API token permissions"> --stack prod';
 const SET_BASE_URL =
   'Set it: pulumi config set cloudflare:baseUrl http://127.0.0.1:8787/client/v4 --stack prod (only for the local emulator; for Cloudflare remove it: pulumi config rm cloudflare:baseUrl --stack prod)';
 
 describe('config validation', () => {
   it('accepts a complete Cloudflare config and a local emulator config', () => {
-    expect(validate({})()).toEqual({ accountId: ACCOUNT_ID, apiToken: TOKEN });
+    expect(validate({})()).toEqual({
+      accountId: ACCOUNT_ID,
+      apiToken: TOKEN,
+      apiTokenSource: fromConfig,
+      workerSecrets: {},
+    });
     expect(validate({ 'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4/' }, [])()).toEqual({
       accountId: ACCOUNT_ID,
       apiToken: TOKEN,
+      apiTokenSource: fromConfig,
+      workerSecrets: {},
       apiBaseUrl: 'http://127.0.0.1:8787/client/v4',
     });
   });
@@ -58,7 +78,11 @@ describe('config validation', () => {
       { 'create-something:accountId': 'ACCOUNT' },
       `  create-something:accountId must be the 32 lowercase hex characters of a Cloudflare account id. ${SET_ACCOUNT}`,
     ],
-    ['a missing token', { 'cloudflare:apiToken': undefined }, `  cloudflare:apiToken is not set. ${SET_TOKEN}`],
+    [
+      'a missing token (neither config nor environment)',
+      { 'cloudflare:apiToken': undefined },
+      `  cloudflare:apiToken is not set and CLOUDFLARE_API_TOKEN is not in the environment. ${SET_EITHER}`,
+    ],
     [
       'a malformed token',
       { 'cloudflare:apiToken': 'short' },
@@ -85,13 +109,96 @@ describe('config validation', () => {
 
   it('refuses a plain-text token for a stack that talks to Cloudflare', () => {
     expect(runError(validate({}, []))).toBe(
-      `${HEADER}  cloudflare:apiToken is stored in plain text in Pulumi.prod.yaml. A real token must be encrypted: pulumi config set --secret cloudflare:apiToken <API token; see README "API token permissions"> --stack prod`,
+      `${HEADER}  cloudflare:apiToken is stored in plain text in Pulumi.prod.yaml. A real token must be encrypted: pulumi config set --secret cloudflare:apiToken <API token; see README "API token permissions"> --stack prod, or remove it (pulumi config rm cloudflare:apiToken --stack prod) and export CLOUDFLARE_API_TOKEN`,
     );
   });
 
   it('reports every problem at once, one line per key', () => {
     expect(runError(validate({ 'create-something:accountId': undefined, 'cloudflare:apiToken': undefined }))).toBe(
-      `${HEADER}  create-something:accountId is not set. ${SET_ACCOUNT}\n  cloudflare:apiToken is not set. ${SET_TOKEN}`,
+      `${HEADER}  create-something:accountId is not set. ${SET_ACCOUNT}\n  cloudflare:apiToken is not set and CLOUDFLARE_API_TOKEN is not in the environment. ${SET_EITHER}`,
+    );
+  });
+});
+
+describe('the Cloudflare token: from the job environment or stack config', () => {
+  const ENV_TOKEN = 'environment-token-0000000000000000000000000000';
+
+  it('takes CLOUDFLARE_API_TOKEN from the environment when the config key is not set, and says so', () => {
+    const config = validate({ 'cloudflare:apiToken': undefined }, [], { CLOUDFLARE_API_TOKEN: ENV_TOKEN })();
+    expect(config).toMatchObject({
+      apiToken: ENV_TOKEN,
+      apiTokenSource: { from: 'environment', environmentIgnored: false },
+    });
+    expect(describeTokenSource('prod', config.apiTokenSource)).toBe(
+      'Cloudflare API token: CLOUDFLARE_API_TOKEN from the environment (cloudflare:apiToken is not set on stack "prod").',
+    );
+  });
+
+  it('treats an empty CLOUDFLARE_API_TOKEN (an unset GitHub secret) as not set', () => {
+    expect(runError(validate({ 'cloudflare:apiToken': undefined }, [], { CLOUDFLARE_API_TOKEN: '' }))).toBe(
+      `${HEADER}  cloudflare:apiToken is not set and CLOUDFLARE_API_TOKEN is not in the environment. ${SET_EITHER}`,
+    );
+  });
+
+  it('uses the config key when both are set, like the provider, and says the environment one is ignored', () => {
+    const config = validate({}, undefined, { CLOUDFLARE_API_TOKEN: ENV_TOKEN })();
+    expect(config).toMatchObject({ apiToken: TOKEN, apiTokenSource: { from: 'config', environmentIgnored: true } });
+    expect(describeTokenSource('prod', config.apiTokenSource)).toBe(
+      'Cloudflare API token: cloudflare:apiToken from stack "prod"\'s config. CLOUDFLARE_API_TOKEN in the environment is ignored: the Cloudflare provider reads the config key first, and the whole program uses the same token.',
+    );
+    expect(describeTokenSource('prod', fromConfig)).toBe(
+      'Cloudflare API token: cloudflare:apiToken from stack "prod"\'s config.',
+    );
+  });
+
+  it('refuses a malformed environment token, naming the variable', () => {
+    expect(runError(validate({ 'cloudflare:apiToken': undefined }, [], { CLOUDFLARE_API_TOKEN: 'short' }))).toBe(
+      `${HEADER}  CLOUDFLARE_API_TOKEN (from the environment) must be 40-80 letters, digits, "_" or "-" (a Cloudflare API token). Set it: export CLOUDFLARE_API_TOKEN=<API token; see README "API token permissions">`,
+    );
+  });
+});
+
+describe('Worker secrets', () => {
+  const SET_MOTION = `Set it: pulumi config set --secret ${MOTION_KEY} "$(openssl rand -hex 32)" --stack prod`;
+
+  it('returns each secret the stack asks for', () => {
+    expect(validate({ [MOTION_KEY]: MOTION_SECRET }, undefined, {}, [MOTION_KEY])().workerSecrets).toEqual({
+      [MOTION_KEY]: MOTION_SECRET,
+    });
+  });
+
+  it.each([
+    ['missing', undefined, `  ${MOTION_KEY} is not set. ${SET_MOTION}`],
+    ['too short', 'abc', `  ${MOTION_KEY} must be 32-256 printable ASCII characters without spaces. ${SET_MOTION}`],
+    [
+      'with a space',
+      `${MOTION_SECRET} x`,
+      `  ${MOTION_KEY} must be 32-256 printable ASCII characters without spaces. ${SET_MOTION}`,
+    ],
+  ])('refuses a %s secret with the command that sets one', (_case, value, line) => {
+    expect(runError(validate({ [MOTION_KEY]: value }, undefined, {}, [MOTION_KEY]))).toBe(`${HEADER}${line}`);
+  });
+
+  it('refuses a plain-text secret on Cloudflare, accepts one for the local emulator', () => {
+    expect(runError(validate({ [MOTION_KEY]: MOTION_SECRET }, ['cloudflare:apiToken'], {}, [MOTION_KEY]))).toBe(
+      `${HEADER}  ${MOTION_KEY} is stored in plain text in Pulumi.prod.yaml. It guards a public Worker and must be encrypted: pulumi config set --secret ${MOTION_KEY} "$(openssl rand -hex 32)" --stack prod`,
+    );
+    const local = validate(
+      { [MOTION_KEY]: MOTION_SECRET, 'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4' },
+      [],
+      {},
+      [MOTION_KEY],
+    )();
+    expect(local.workerSecrets).toEqual({ [MOTION_KEY]: MOTION_SECRET });
+  });
+
+  it('lists secret problems after the config keys, all at once', () => {
+    expect(
+      runError(
+        validate({ 'create-something:accountId': undefined, [MOTION_KEY]: undefined }, undefined, {}, [MOTION_KEY]),
+      ),
+    ).toBe(
+      `${HEADER}  create-something:accountId is not set. ${SET_ACCOUNT}\n  ${MOTION_KEY} is not set. ${SET_MOTION}`,
     );
   });
 });
