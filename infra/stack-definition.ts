@@ -11,21 +11,33 @@ export const STACKS_DIR = join(__dirname, '..', 'stacks');
  */
 const STACK_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
+/** Review stacks: `pr-<number>` (no leading zero, so one pull request has one stack name), from one template. */
+const REVIEW_STACK = /^pr-([1-9][0-9]{0,8})$/;
+const REVIEW_TEMPLATE = 'review';
+
 /**
  * Loads `stacks/<name>.ts` for the Pulumi stack `name`. Files are found by name, so adding an environment is adding
- * a file; the definition is validated so a typo fails here with the field named, before any resource exists. Every
- * failure is a `RunError`: the Pulumi runtime prints its message alone, without a stack trace.
+ * a file; the definition is validated so a typo fails here with the field named, before any resource exists. A
+ * review stack `pr-<number>` has no file of its own: `stacks/review.ts` default-exports a function of the number.
+ * Every failure is a `RunError`: the Pulumi runtime prints its message alone, without a stack trace.
  */
 export function loadStackDefinition(name: string, stacksDir = STACKS_DIR): StackDefinition {
   if (!STACK_NAME.test(name)) throw new RunError(invalidStackNameMessage(name));
-  const file = join(stacksDir, `${name}.ts`);
+  if (name === REVIEW_TEMPLATE) {
+    throw new RunError(
+      `Stack "${name}" is not a stack: stacks/${REVIEW_TEMPLATE}.ts is the template of the review stacks, which are named pr-<number> after their pull request (pulumi stack init pr-7).`,
+    );
+  }
+  const review = REVIEW_STACK.exec(name);
+  const file = join(stacksDir, `${review ? REVIEW_TEMPLATE : name}.ts`);
+  const shown = `stacks/${review ? REVIEW_TEMPLATE : name}.ts`;
   if (!existsSync(file)) {
     const known = readdirSync(stacksDir)
-      .filter((f) => f.endsWith('.ts') && f !== 'definition.ts')
+      .filter((f) => f.endsWith('.ts') && f !== 'definition.ts' && f !== `${REVIEW_TEMPLATE}.ts`)
       .map((f) => f.replace(/\.ts$/, ''))
       .sort();
     throw new RunError(
-      `No stack definition for stack "${name}": create stacks/${name}.ts (copy stacks/staging.ts) and Pulumi.${name}.yaml, or select one of: ${known.join(', ')}.`,
+      `No stack definition for stack "${name}": create stacks/${name}.ts (copy stacks/staging.ts) and Pulumi.${name}.yaml, or select one of: ${[...known, 'pr-<number>'].join(', ')}.`,
     );
   }
   let loaded: { default?: unknown };
@@ -34,13 +46,22 @@ export function loadStackDefinition(name: string, stacksDir = STACKS_DIR): Stack
     loaded = require(file) as { default?: unknown };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new RunError(`stacks/${name}.ts could not be loaded: ${reason}`);
+    throw new RunError(`${shown} could not be loaded: ${reason}`);
   }
-  const parsed = stackDefinitionSchema.safeParse(loaded.default);
+  let exported = loaded.default;
+  if (review) {
+    if (typeof exported !== 'function') {
+      throw new RunError(
+        `${shown} must default-export a function (pull request number) => stack definition, for stack "${name}".`,
+      );
+    }
+    exported = (exported as (pullRequest: number) => unknown)(Number(review[1]));
+  }
+  const parsed = stackDefinitionSchema.safeParse(exported);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new RunError(
-      `stacks/${name}.ts does not define a valid stack (see stacks/definition.ts for every field):\n${problems.join('\n')}`,
+      `${shown} does not define a valid stack${review ? ` for "${name}"` : ''} (see stacks/definition.ts for every field):\n${problems.join('\n')}`,
     );
   }
   return parsed.data;

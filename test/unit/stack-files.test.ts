@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadStackDefinition } from '../../infra/stack-definition';
+import { loadStackDefinition, STACKS_DIR } from '../../infra/stack-definition';
 
 /** The error `run` throws, checked to be a RunError: the Pulumi runtime prints those as the message alone. */
 function runError(run: () => unknown): string {
@@ -35,7 +35,7 @@ describe('stacks/', () => {
 
   it('tells how to add a stack that has no definition file', () => {
     expect(runError(() => loadStackDefinition('qa'))).toBe(
-      'No stack definition for stack "qa": create stacks/qa.ts (copy stacks/staging.ts) and Pulumi.qa.yaml, or select one of: local, prod, staging.',
+      'No stack definition for stack "qa": create stacks/qa.ts (copy stacks/staging.ts) and Pulumi.qa.yaml, or select one of: local, prod, staging, pr-<number>.',
     );
   });
 
@@ -78,5 +78,58 @@ describe('stacks/', () => {
       'stacks/broken.ts does not define a valid stack (see stacks/definition.ts for every field):\n  productionBranch: Invalid input: expected string, received undefined\n  protect: Invalid input: expected boolean, received string',
     );
     expect(runError(() => loadStackDefinition('throws', dir))).toBe('stacks/throws.ts could not be loaded: boom');
+  });
+});
+
+describe('review stacks pr-<number>', () => {
+  it('resolve to the one template, with the number from the stack name', () => {
+    for (const n of [1, 7, 1234]) {
+      expect(loadStackDefinition(`pr-${n}`)).toEqual({
+        nameSuffix: `-pr-${n}`,
+        productionBranch: 'main',
+        protect: false,
+        customDomains: {},
+        workers: [],
+      });
+    }
+  });
+
+  it('have no file of their own: only the template is there', () => {
+    expect(existsSync(join(STACKS_DIR, 'pr-7.ts'))).toBe(false);
+    expect(existsSync(join(STACKS_DIR, 'review.ts'))).toBe(true);
+  });
+
+  it.each(['pr-0', 'pr-007', 'pr-', 'pr-7a', 'pr-1234567890'])(
+    'treat %s as an ordinary stack name (no file: refused with the list)',
+    (name) => {
+      expect(runError(() => loadStackDefinition(name))).toBe(
+        `No stack definition for stack "${name}": create stacks/${name}.ts (copy stacks/staging.ts) and Pulumi.${name}.yaml, or select one of: local, prod, staging, pr-<number>.`,
+      );
+    },
+  );
+
+  it('refuse the template itself as a stack', () => {
+    expect(runError(() => loadStackDefinition('review'))).toBe(
+      'Stack "review" is not a stack: stacks/review.ts is the template of the review stacks, which are named pr-<number> after their pull request (pulumi stack init pr-7).',
+    );
+  });
+
+  it('validate what the template returns, naming the stack', () => {
+    const dir = tempStacks();
+    writeFileSync(
+      join(dir, 'review.ts'),
+      "export default (n: number) => ({ nameSuffix: `_pr_${n}`, productionBranch: 'main', protect: false, workers: [] });\n",
+    );
+    expect(runError(() => loadStackDefinition('pr-3', dir))).toBe(
+      'stacks/review.ts does not define a valid stack for "pr-3" (see stacks/definition.ts for every field):\n  nameSuffix: nameSuffix must be empty or dash-separated lowercase words, like "-staging"',
+    );
+    const objectDir = tempStacks();
+    writeFileSync(
+      join(objectDir, 'review.ts'),
+      "export default { nameSuffix: '-pr', productionBranch: 'main', protect: false, workers: [] };\n",
+    );
+    expect(runError(() => loadStackDefinition('pr-3', objectDir))).toBe(
+      'stacks/review.ts must default-export a function (pull request number) => stack definition, for stack "pr-3".',
+    );
   });
 });
