@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cachedBuild, cacheRoot, copyTree, hashTree, pruneBuilds, withLock, withSlot } from './build-cache.mjs';
+import { withoutCloudflareCredentials } from './credentials.mjs';
 
 const packageDirRelative = process.env.PACKAGE_DIR;
 const inputHash = process.env.BUILD_INPUT_HASH;
@@ -69,11 +70,6 @@ function done(rebuilt) {
   const outputHash = readFileSync(join(target, 'output-hash'), 'utf8');
   process.stdout.write(`${JSON.stringify({ outputHash, reused: !rebuilt })}\n`);
   process.exit(0);
-}
-
-/** The environment minus every Cloudflare credential and account setting wrangler or the SDK would read. */
-function withoutCloudflareCredentials(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(CLOUDFLARE|CF)_/.test(name)));
 }
 
 // Every line names the package, so a failed run of several packages says which one failed.

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cachedBuild } from './build-cache.mjs';
+import { withoutCloudflareCredentials } from './credentials.mjs';
 
 const required = [
   'PACKAGE_DIR',
@@ -84,11 +85,6 @@ function commitArgs(dir) {
   } catch {
     return ['--commit-dirty=true'];
   }
-}
-
-/** The environment minus every Cloudflare credential and account setting wrangler or the SDK would read. */
-function withoutCloudflareCredentials(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(CLOUDFLARE|CF)_/.test(name)));
 }
 
 function run(command, args, options) {
