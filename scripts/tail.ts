@@ -1,30 +1,26 @@
 // pnpm tail <package> [--stack prod|staging|local] [wrangler flags…]
-// Streams the live logs of a package's latest production deployment: the stack's
-// `wrangler pages deployment tail --project-name <its project>`, with the right project name and API endpoint.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT_DIR, resolvePackageTarget, takeStackFlag } from './stack-target';
+// Streams the live logs of a package's latest production deployment: a shortcut of
+// `pnpm wrangler <package> --stack <s> -- pages deployment tail [flags]`, which fills in the stack's project name
+// and API endpoint.
+import { takeStackFlag } from './stack-target';
+import { runStackWrangler } from './wrangler';
 
-function main(): number {
-  const { stack, rest } = takeStackFlag(process.argv.slice(2));
+async function main(): Promise<number> {
+  const { stack, rest } = takeStackFlag(process.argv.slice(2).filter((a) => a !== '--'));
   const [pkg, ...wranglerFlags] = rest;
   if (!pkg || pkg.startsWith('-')) {
     console.error('usage: pnpm tail <space|io|agency|ltd> [--stack prod|staging|local] [wrangler tail flags]');
     return 2;
   }
-  const target = resolvePackageTarget(pkg, stack);
-  const args = ['pages', 'deployment', 'tail', '--project-name', target.projectName, ...wranglerFlags];
-  console.error(`[tail] ${target.stack}: wrangler ${args.join(' ')}`);
-  const result = spawnSync(join(ROOT_DIR, 'node_modules', '.bin', 'wrangler'), args, {
-    stdio: 'inherit',
-    env: { ...process.env, ...target.wranglerEnv },
-  });
-  return result.status ?? 1;
+  return runStackWrangler(pkg, stack, ['pages', 'deployment', 'tail', ...wranglerFlags]);
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  console.error(`[tail] ${(error as Error).message}`);
-  process.exitCode = 2;
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`[tail] ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,117 @@
+import { isAbsolute, join } from 'node:path';
+import type { WranglerConfig } from '../infra/inventory/wrangler-config';
+import { APP_BINDINGS } from '../infra/plan/bindings';
+
+/**
+ * The pure part of `pnpm wrangler <pkg> [--stack s] -- <args>`: the wrangler config that names the stack's real
+ * resources, and the arguments that make a command act on them.
+ */
+
+export interface StackResources {
+  /** Absolute path of the package folder. */
+  packageDir: string;
+  projectName: string;
+  databaseName: string;
+  databaseId: string;
+  kvNamespaceId: string;
+}
+
+/**
+ * The package's own wrangler config with the stack's names and ids in place of the local placeholders: the DB
+ * binding names the stack's D1 database (its migrations folder kept, as an absolute path), the KV binding its
+ * namespace, and `name` its Pages project. Everything else (compatibility settings, vars) stays as the package has it.
+ */
+export function stackWranglerConfig(packageConfig: WranglerConfig, stack: StackResources): Record<string, unknown> {
+  const { $schema: _schema, ...rest } = packageConfig;
+  const absolute = (path: string) => (isAbsolute(path) ? path : join(stack.packageDir, path));
+  const d1 = (packageConfig.d1_databases ?? []) as Array<Record<string, unknown>>;
+  const kv = (packageConfig.kv_namespaces ?? []) as Array<Record<string, unknown>>;
+  const database = d1.find((d) => d.binding === APP_BINDINGS.database) ?? {};
+  return {
+    ...rest,
+    name: stack.projectName,
+    pages_build_output_dir: absolute(String(packageConfig.pages_build_output_dir ?? '.svelte-kit/cloudflare')),
+    d1_databases: [
+      {
+        binding: APP_BINDINGS.database,
+        database_name: stack.databaseName,
+        database_id: stack.databaseId,
+        migrations_dir: absolute(String(database.migrations_dir ?? 'migrations')),
+      },
+      ...d1.filter((d) => d.binding !== APP_BINDINGS.database),
+    ],
+    kv_namespaces: [
+      { binding: APP_BINDINGS.kv, id: stack.kvNamespaceId },
+      ...kv.filter((k) => k.binding !== APP_BINDINGS.kv),
+    ],
+  };
+}
+
+/** `<pkg> [--stack s] [--] <wrangler args>`: the package, the stack (default prod) and wrangler's arguments. */
+export function parseWranglerArgv(argv: readonly string[]): { pkg: string; stack: string; args: string[] } {
+  const dashes = argv.indexOf('--');
+  const ours = dashes === -1 ? [...argv] : argv.slice(0, dashes);
+  const theirs = dashes === -1 ? [] : argv.slice(dashes + 1);
+  let stack = 'prod';
+  const at = ours.indexOf('--stack');
+  if (at !== -1) {
+    const value = ours[at + 1];
+    if (!value || value.startsWith('-')) throw new Error('--stack needs a value: prod, staging or local');
+    stack = value;
+    ours.splice(at, 2);
+  }
+  const [pkg, ...more] = ours;
+  if (!pkg || pkg.startsWith('-')) {
+    throw new Error('usage: pnpm wrangler <space|io|agency|ltd> [--stack prod|staging|local] -- <wrangler args>');
+  }
+  return { pkg, stack, args: [...more, ...theirs] };
+}
+
+/** Commands that read D1 or KV data and default to wrangler's local copy unless told otherwise. */
+function readsDataLocallyByDefault(args: readonly string[]): boolean {
+  const [group, sub, subsub] = args;
+  if (group === 'd1') return sub === 'execute' || sub === 'export' || (sub === 'migrations' && subsub !== 'create');
+  if (group === 'kv') return sub === 'key' || sub === 'bulk';
+  return false;
+}
+
+/** Pages commands that act on one project, and so take `--project-name`. */
+function takesProjectName(args: readonly string[]): boolean {
+  const [group, sub, subsub] = args;
+  if (group !== 'pages') return false;
+  if (sub === 'deploy' || sub === 'publish') return true;
+  if (sub === 'deployment') return subsub === 'list' || subsub === 'tail' || subsub === 'create';
+  if (sub === 'secret') return true;
+  return false;
+}
+
+const LOCATION_FLAGS = ['--remote', '--local', '--preview', '--persist-to'];
+
+export interface StackCommand {
+  args: string[];
+  /**
+   * Where wrangler runs: pages commands refuse a config path, so they run in the folder of the stack's config (and
+   * never see the package's own, whose placeholders a `pages deploy` would ship); every other command runs where
+   * you are, with `--config`.
+   */
+  runIn: 'config-folder' | 'here';
+  /** What was added to your arguments, to say so. */
+  added: string[];
+}
+
+/**
+ * Your wrangler arguments, completed so the command acts on the stack's resources: `--remote` for D1 and KV data
+ * commands (wrangler would read its local copy), `--project-name` for pages commands, `--config` for the rest.
+ * Anything you give yourself wins. Added flags go before a `--` of yours.
+ */
+export function stackCommand(args: readonly string[], projectName: string, configPath: string): StackCommand {
+  const has = (flag: string) => args.some((a) => a === flag || a.startsWith(`${flag}=`));
+  const added: string[] = [];
+  if (readsDataLocallyByDefault(args) && !LOCATION_FLAGS.some(has)) added.push('--remote');
+  const pages = args[0] === 'pages';
+  if (takesProjectName(args) && !has('--project-name')) added.push('--project-name', projectName);
+  if (!pages && !has('--config') && !has('-c')) added.push('--config', configPath);
+  const dashes = args.indexOf('--');
+  const full = dashes === -1 ? [...args, ...added] : [...args.slice(0, dashes), ...added, ...args.slice(dashes)];
+  return { args: full, runIn: pages ? 'config-folder' : 'here', added };
+}
