@@ -118,7 +118,7 @@ describe('review stacks pr-<number>', () => {
     const dir = tempStacks();
     writeFileSync(
       join(dir, 'review.ts'),
-      "export default (n: number) => ({ nameSuffix: `_pr_${n}`, productionBranch: 'main', protect: false, workers: [] });\n",
+      "export default (n: number) => ({ nameSuffix: '_pr_' + n, productionBranch: 'main', protect: false, workers: [] });\n",
     );
     expect(runError(() => loadStackDefinition('pr-3', dir))).toBe(
       'stacks/review.ts does not define a valid stack for "pr-3" (see stacks/definition.ts for every field):\n  nameSuffix: nameSuffix must be empty or dash-separated lowercase words, like "-staging"',
