@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_ACCOUNT_ID, startEmulator } from './index.ts';
 
-const usage = `Usage: pnpm emulator [--port 8787] [--data-dir .cloudflare-local] [--account-id ${DEFAULT_ACCOUNT_ID}] [--token T]`;
+const usage = `Usage: pnpm emulator [--port 8787] [--data-dir .cloudflare-local] [--account-id ${DEFAULT_ACCOUNT_ID}] [--token T] [--read-only-token R]...`;
 
 function parse() {
   try {
@@ -12,6 +12,7 @@ function parse() {
         'data-dir': { type: 'string', default: '.cloudflare-local' },
         'account-id': { type: 'string', default: DEFAULT_ACCOUNT_ID },
         token: { type: 'string' },
+        'read-only-token': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       // pnpm passes a lone "--" through when forwarding flags.
@@ -39,6 +40,7 @@ const emulator = await startEmulator({
   dataDir: args['data-dir'],
   accountId: args['account-id'],
   ...(args.token ? { token: args.token } : {}),
+  readOnlyTokens: args['read-only-token'] ?? [],
 }).catch((e: unknown) => {
   console.error(`Could not start the emulator: ${(e as Error).message}`);
   process.exit(1);

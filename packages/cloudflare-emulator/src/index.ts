@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { apiApp } from './api/app.ts';
+import { apiApp, WELL_FORMED_TOKEN } from './api/app.ts';
 import type { Services } from './api/context.ts';
 import { D1Registry } from './d1/registry.ts';
 import { DEFAULT_ACCOUNT_ID } from './ids.ts';
@@ -22,8 +22,13 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** The one account served. Default DEFAULT_ACCOUNT_ID. */
   accountId?: string;
-  /** When set, only this Bearer token is accepted; otherwise any well-formed token is. */
+  /** When set, only this Bearer token is accepted (and any of {@link readOnlyTokens}); otherwise any well-formed token is. */
   token?: string;
+  /**
+   * Tokens that may only read, like a Cloudflare token with Read permissions only: any request with one that is not a
+   * GET/HEAD (bar the few POSTs that only read, such as a D1 SELECT) gets 403, code 10000 "Authentication error".
+   */
+  readOnlyTokens?: string[];
   /** Largest request body accepted, in bytes (413 above it). Default 100 MiB. */
   maxUploadBytes?: number;
 }
@@ -36,6 +41,8 @@ export interface RunningEmulator {
   dataDir: string;
   /** Every request that matched no route, in order. */
   unknownRoutes: Array<{ method: string; path: string }>;
+  /** Every request refused because its token is read-only, in order. */
+  refusedWrites: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
 }
 
@@ -52,11 +59,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
   if (!/^[0-9a-f]{32}$/.test(accountId))
     throw new Error(`--account-id must be 32 lower-case hex characters, got "${accountId}"`);
+  const readOnlyTokens = options.readOnlyTokens ?? [];
+  for (const t of readOnlyTokens) {
+    if (!WELL_FORMED_TOKEN.test(t))
+      throw new Error(`--read-only-token must be 40-80 letters, digits, "_" or "-" (what clients accept), got "${t}"`);
+  }
+  if (options.token !== undefined && readOnlyTokens.includes(options.token))
+    throw new Error('--token and --read-only-token must differ: one token cannot both write and only read');
   const state = new StateStore(dataDir);
   let port = 0;
   const services: Services = {
     accountId,
     token: options.token,
+    readOnlyTokens,
     dataDir,
     origin: () => `http://127.0.0.1:${port}`,
     port: () => port,
@@ -68,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     jwtSecret: jwtSecret(dataDir),
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     unknownRoutes: [],
+    refusedWrites: [],
   };
   services.runtime = createRuntime(services);
   const api = getRequestListener(apiApp(services).fetch);
@@ -87,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Go's HTTP client (the Pulumi Cloudflare provider) keeps idle connections for 90 s and reuses them: a server that
   // closes an idle connection first races the client's next request on it ("read: connection reset by peer").
   // Node's defaults (5 s keep-alive) lose that race, so idle connections are kept longer than Go's.
-  server.keepAliveTimeout = 120_000;
+  server.keepAliveTimeout = 5_000;
   server.headersTimeout = 125_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -102,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     accountId,
     dataDir,
     unknownRoutes: services.unknownRoutes,
+    refusedWrites: services.refusedWrites,
     async stop() {
       if (stopped) return;
       stopped = true;

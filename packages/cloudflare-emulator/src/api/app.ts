@@ -7,11 +7,12 @@ import { d1ImportUpload, d1Routes } from './d1.ts';
 import { introspectionRoutes } from './introspection.ts';
 import { kvRoutes } from './kv.ts';
 import { pagesAssetRoutes, pagesRoutes } from './pages.ts';
+import { readOnlyGuard } from './read-only.ts';
 import { userRoutes } from './user.ts';
 import { workersRoutes } from './workers.ts';
 
 /** wrangler and the Terraform provider both insist on this shape; the same rule tells a token from garbage. */
-const WELL_FORMED_TOKEN = /^[0-9A-Za-z_-]{40,80}$/;
+export const WELL_FORMED_TOKEN = /^[0-9A-Za-z_-]{40,80}$/;
 
 export function apiApp(s: Services): Hono {
   const app = new Hono();
@@ -69,7 +70,9 @@ export function apiApp(s: Services): Hono {
     const auth = c.req.header('authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(auth);
     const token = m?.[1]?.trim();
-    const valid = token !== undefined && (s.token ? token === s.token : WELL_FORMED_TOKEN.test(token));
+    const valid =
+      token !== undefined &&
+      (s.readOnlyTokens.includes(token) || (s.token ? token === s.token : WELL_FORMED_TOKEN.test(token)));
     if (!valid) {
       return fail(c, 401, [
         {
@@ -80,6 +83,10 @@ export function apiApp(s: Services): Hono {
     }
     await next();
   });
+
+  // Authenticated, but perhaps only allowed to read. Before the account check: Cloudflare answers a write made with a
+  // read-only token 403 whatever it names.
+  v4.use('*', readOnlyGuard(s));
 
   v4.use('/accounts/:accountId/*', async (c, next) => {
     if (c.req.param('accountId') !== s.accountId) {

@@ -8,6 +8,8 @@ import type { StateStore } from '../store/state.ts';
 export interface Services {
   accountId: string;
   token: string | undefined;
+  /** Tokens that may only read (see `read-only.ts`); accepted in addition to {@link token}. */
+  readOnlyTokens: readonly string[];
   dataDir: string;
   /** Public base of the API, e.g. http://127.0.0.1:8787 (known once listening). */
   origin: () => string;
@@ -20,4 +22,6 @@ export interface Services {
   jwtSecret: Uint8Array;
   maxUploadBytes: number;
   unknownRoutes: Array<{ method: string; path: string }>;
+  /** Every request a read-only token was refused, in order. */
+  refusedWrites: Array<{ method: string; path: string }>;
 }

@@ -3,11 +3,12 @@ import type { Services } from './context.ts';
 
 /**
  * Emulator-only endpoints (outside /client/v4, no auth, loopback only) for tests and local rehearsals: which requests
- * hit no route, and what each Pages deployment actually received.
+ * hit no route, which were refused to a read-only token, and what each Pages deployment actually received.
  */
 export function introspectionRoutes(s: Services): Hono {
   const app = new Hono();
   app.get('/__emulator/unknown-routes', (c) => c.json(s.unknownRoutes));
+  app.get('/__emulator/refused-writes', (c) => c.json(s.refusedWrites));
   app.get('/__emulator/pages/:project/deployments', (c) => {
     const list = s.state.doc.deployments[c.req.param('project')] ?? [];
     return c.json(
