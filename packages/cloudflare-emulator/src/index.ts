@@ -103,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Go's HTTP client (the Pulumi Cloudflare provider) keeps idle connections for 90 s and reuses them: a server that
   // closes an idle connection first races the client's next request on it ("read: connection reset by peer").
   // Node's defaults (5 s keep-alive) lose that race, so idle connections are kept longer than Go's.
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = 120_000;
   server.headersTimeout = 125_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -122,8 +122,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Idle keep-alive connections first, and a moment for clients to see them end: with the long keep-alive above,
+      // a client that reused a connection destroyed mid-stop would fail its next request ("other side closed").
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await new Promise((r) => setTimeout(r, 50));
       server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closed;
       await services.runtime.dispose();
       services.d1.closeAll();
       services.kv.close();
