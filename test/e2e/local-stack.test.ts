@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { changedSteps, normalisedSteps, type PreviewJson } from './support/previ
 import { findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
 import { describeUpstreamPlugins, offlineChecksumProblems } from './support/upstream-plugins';
-import { makeWorkCopy } from './support/work-copy';
+import { makeWorkCopy, REPO_ROOT } from './support/work-copy';
 
 const APPS = ['space', 'io', 'agency', 'ltd'] as const;
 const TOKEN = 'e2e-emulator-token-000000000000000000000000';
@@ -65,6 +66,27 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
   const deploymentCount = (project: string) =>
     count(cf.pages.projects.deployments.list(project, { account_id: emulator.accountId }));
   const site = async (url: string, path = '/') => getByHost(emulator.port, hostOf(url), path);
+  /** The repository's wrangler against the emulator, from an empty folder (no wrangler config to pick up). */
+  const runWrangler = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        join(REPO_ROOT, 'node_modules', '.bin', 'wrangler'),
+        args,
+        {
+          cwd: mkdtempSync(join(tmpdir(), 'e2e-wrangler-')),
+          env: {
+            ...cli.env,
+            CLOUDFLARE_API_BASE_URL: emulator.url,
+            CLOUDFLARE_API_TOKEN: TOKEN,
+            CLOUDFLARE_ACCOUNT_ID: emulator.accountId,
+            CI: 'true',
+          },
+          timeout: 120_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+    });
   /** Every build build.mjs ran so far, from its timeline in the test's build cache. */
   const builds = () =>
     existsSync(join(scratch, 'state', 'builds', 'builds.ndjson'))
@@ -379,6 +401,53 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     expect(refused.stdout + refused.stderr).toMatch(/were edited since/);
     expect(await d1(ltd.databaseId, 'SELECT name FROM d1_migrations ORDER BY id')).toEqual(applied);
     writeFileSync(join(migrations, SITE_CHECKS.ltd.firstMigration), first);
+  }, 900_000);
+
+  it('e2. after a partly failed run (9100 applied, 9101 failed) an edit to 9100 still fails the preview', async () => {
+    const ltd = (await outputs()).ltd as AppOutput;
+    const migrations = join(copy.dir, 'packages', 'ltd', 'migrations');
+    const ok = 'CREATE TABLE e2e_partial (id INTEGER PRIMARY KEY);\nINSERT INTO e2e_partial (id) VALUES (1);\n';
+    writeFileSync(join(migrations, '9100_e2e_ok.sql'), ok);
+    writeFileSync(join(migrations, '9101_e2e_bad.sql'), 'INSERT INTO e2e_no_such_table (id) VALUES (1);\n');
+    const failed = await cli.run(['up', '--yes', '--skip-preview', ...local]);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stdout + failed.stderr).toContain('9101_e2e_bad.sql');
+    const names = (await d1(ltd.databaseId, 'SELECT name FROM d1_migrations ORDER BY id')).map((r) => r.name);
+    expect(names).toContain('9100_e2e_ok.sql');
+    expect(names).not.toContain('9101_e2e_bad.sql');
+    // The database itself keeps the checksum, written with the file: the guard does not depend on the state.
+    expect(await d1(ltd.databaseId, "SELECT name FROM d1_migrations_checksums WHERE name = '9100_e2e_ok.sql'")).toEqual(
+      [{ name: '9100_e2e_ok.sql' }],
+    );
+    writeFileSync(join(migrations, '9100_e2e_ok.sql'), `${ok}-- edited after it was applied\n`);
+    const refused = await cli.run(['preview', ...local]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain('9100_e2e_ok.sql');
+    // Put the file back and drop the bad one (it never reached the database): the stack converges.
+    writeFileSync(join(migrations, '9100_e2e_ok.sql'), ok);
+    rmSync(join(migrations, '9101_e2e_bad.sql'));
+    await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    expect(changedSteps(await preview())).toEqual([]);
+  }, 900_000);
+
+  it('e3. a migration that deleted rows is undone with wrangler d1 time-travel restore to the bookmark', async () => {
+    const migrations = join(copy.dir, 'packages', 'ltd', 'migrations');
+    writeFileSync(join(migrations, '9200_e2e_delete_rows.sql'), 'DELETE FROM e2e_marker;\n');
+    await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    const ltd = (await outputs()).ltd as AppOutput;
+    expect(await d1(ltd.databaseId, 'SELECT note FROM e2e_marker')).toEqual([]);
+    // The runbook in the README: restore to the bookmark taken right before the run that applied the migration.
+    const restored = await runWrangler([
+      'd1',
+      'time-travel',
+      'restore',
+      'createsomething-ltd',
+      `--bookmark=${ltd.migrationBookmark}`,
+    ]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(await d1(ltd.databaseId, 'SELECT note FROM e2e_marker')).toEqual([{ note: 'added by e2e' }]);
+    const names = (await d1(ltd.databaseId, 'SELECT name FROM d1_migrations ORDER BY id')).map((r) => r.name);
+    expect(names).not.toContain('9200_e2e_delete_rows.sql');
   }, 900_000);
 
   it('g. destroy removes everything from the emulator', async () => {
