@@ -12,8 +12,9 @@ export interface StackResources {
   packageDir: string;
   projectName: string;
   databaseName: string;
-  databaseId: string;
-  kvNamespaceId: string;
+  /** Unknown only for pages commands that do not deploy (see `needsBindings`): then no D1/KV binding is written. */
+  databaseId?: string;
+  kvNamespaceId?: string;
 }
 
 /**
@@ -27,10 +28,18 @@ export function stackWranglerConfig(packageConfig: WranglerConfig, stack: StackR
   const d1 = (packageConfig.d1_databases ?? []) as Array<Record<string, unknown>>;
   const kv = (packageConfig.kv_namespaces ?? []) as Array<Record<string, unknown>>;
   const database = d1.find((d) => d.binding === APP_BINDINGS.database) ?? {};
-  return {
+  const base = {
     ...rest,
     name: stack.projectName,
     pages_build_output_dir: absolute(String(packageConfig.pages_build_output_dir ?? '.svelte-kit/cloudflare')),
+  };
+  if (!stack.databaseId || !stack.kvNamespaceId) {
+    // Never the package's placeholders: without the stack's ids, no D1 or KV binding at all.
+    const { d1_databases: _d1, kv_namespaces: _kv, ...unbound } = base;
+    return unbound;
+  }
+  return {
+    ...base,
     d1_databases: [
       {
         binding: APP_BINDINGS.database,
@@ -73,6 +82,15 @@ function readsDataLocallyByDefault(args: readonly string[]): boolean {
   if (group === 'd1') return sub === 'execute' || sub === 'export' || (sub === 'migrations' && subsub !== 'create');
   if (group === 'kv') return sub === 'key' || sub === 'bulk';
   return false;
+}
+
+/**
+ * Whether the command needs the stack's D1 and KV ids: everything but the pages commands that only read a project
+ * (`pages deployment list`, `tail`), which then work before the stack's ids can be known.
+ */
+export function needsBindings(args: readonly string[]): boolean {
+  const [group, sub] = args;
+  return group !== 'pages' || sub === 'deploy' || sub === 'publish' || sub === 'dev' || sub === 'functions';
 }
 
 /** Pages commands that act on one project, and so take `--project-name`. */

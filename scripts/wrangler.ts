@@ -12,7 +12,13 @@ import { readWranglerConfig } from '../infra/inventory/wrangler-config';
 import { cloudflareClient, findD1, findKv } from './cloudflare-lookup';
 import { appsOutput, stackConfig } from './pulumi-stack';
 import { ROOT_DIR, resolvePackageTarget } from './stack-target';
-import { parseWranglerArgv, type StackResources, stackCommand, stackWranglerConfig } from './wrangler-args';
+import {
+  needsBindings,
+  parseWranglerArgv,
+  type StackResources,
+  stackCommand,
+  stackWranglerConfig,
+} from './wrangler-args';
 
 /** The stack's D1 uuid and KV id for the package, and where they came from. */
 async function stackIds(
@@ -74,22 +80,29 @@ export async function runStackWrangler(pkg: string, stack: string, args: readonl
   const target = resolvePackageTarget(pkg, stack);
   const packageDir = join(ROOT_DIR, 'packages', pkg);
   const packageConfig = readWranglerConfig(packageDir)?.config ?? {};
-  const ids = await stackIds(pkg, stack, target.projectName, target.wranglerEnv);
+  let ids: Awaited<ReturnType<typeof stackIds>> | undefined;
+  try {
+    ids = await stackIds(pkg, stack, target.projectName, target.wranglerEnv);
+  } catch (error) {
+    if (needsBindings(args)) throw error;
+    console.error(
+      `[wrangler] ${(error as Error).message} Going on without D1/KV bindings, which this command does not use.`,
+    );
+  }
   const resources: StackResources = {
     packageDir,
     projectName: target.projectName,
     databaseName: target.projectName,
-    databaseId: ids.databaseId,
-    kvNamespaceId: ids.kvNamespaceId,
+    ...(ids ? { databaseId: ids.databaseId, kvNamespaceId: ids.kvNamespaceId } : {}),
   };
   const dir = mkdtempSync(join(tmpdir(), `wrangler-${stack}-${pkg}-`));
   try {
     const configPath = join(dir, 'wrangler.jsonc');
     writeFileSync(configPath, `${JSON.stringify(stackWranglerConfig(packageConfig, resources), null, 2)}\n`);
     const command = stackCommand(args, target.projectName, configPath);
-    console.error(
-      `[wrangler] ${stack}: ${target.projectName}, D1 ${ids.databaseId}, KV ${ids.kvNamespaceId} (from ${ids.source})${target.wranglerEnv.CLOUDFLARE_API_BASE_URL ? `, API ${target.wranglerEnv.CLOUDFLARE_API_BASE_URL}` : ''}`,
-    );
+    const bound = ids ? `, D1 ${ids.databaseId}, KV ${ids.kvNamespaceId} (from ${ids.source})` : '';
+    const api = target.wranglerEnv.CLOUDFLARE_API_BASE_URL;
+    console.error(`[wrangler] ${stack}: ${target.projectName}${bound}${api ? `, API ${api}` : ''}`);
     console.error(`[wrangler] wrangler ${command.args.join(' ')}`);
     const result = spawnSync(join(ROOT_DIR, 'node_modules', '.bin', 'wrangler'), command.args, {
       stdio: 'inherit',

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWranglerConfig } from '../../infra/inventory/wrangler-config';
-import { parseWranglerArgv, stackCommand, stackWranglerConfig } from '../../scripts/wrangler-args';
+import { needsBindings, parseWranglerArgv, stackCommand, stackWranglerConfig } from '../../scripts/wrangler-args';
 
 const ROOT = join(__dirname, '..', '..');
 const CONFIG = '/tmp/wrangler-prod-ltd/wrangler.jsonc';
@@ -34,6 +34,23 @@ describe('pnpm wrangler: the stack wrangler config', () => {
       kv_namespaces: [{ binding: 'KV', id: '0123456789abcdef0123456789abcdef' }],
     });
     expect(JSON.stringify(config)).not.toMatch(/00000000-0000-4000-8000-000000000004|00000000000040008000000000000004/);
+  });
+
+  it('writes no D1 or KV binding at all when the ids are unknown, never the placeholders', () => {
+    const packageDir = join(ROOT, 'packages', 'io');
+    const own = readWranglerConfig(packageDir)?.config ?? {};
+    const config = stackWranglerConfig(own, { packageDir, projectName: 'createsomething-io', databaseName: 'x' });
+    expect(config.name).toBe('createsomething-io');
+    expect(config).not.toHaveProperty('d1_databases');
+    expect(config).not.toHaveProperty('kv_namespaces');
+  });
+
+  it('needs the ids for everything but pages commands that only read a project', () => {
+    expect(needsBindings(['pages', 'deployment', 'tail'])).toBe(false);
+    expect(needsBindings(['pages', 'deployment', 'list'])).toBe(false);
+    expect(needsBindings(['pages', 'deploy', 'dist'])).toBe(true);
+    expect(needsBindings(['d1', 'execute', 'DB'])).toBe(true);
+    expect(needsBindings(['kv', 'key', 'get', 'home'])).toBe(true);
   });
 });
 
