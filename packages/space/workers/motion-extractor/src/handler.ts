@@ -1,5 +1,7 @@
+import { HEALTH_PATH, hasBearer, TOKEN_BINDING } from './auth.ts';
 import { type BrowserLike, extractMotion } from './extract.ts';
 import { historyLimit, InputError, readTarget } from './input.ts';
+import { clientOf, countCall, type RateLimit, rateLimitOf } from './rate-limit.ts';
 import { readCache, readHistory, recordHistory, writeCache } from './store.ts';
 
 /** A launched browser session; puppeteer's Browser satisfies it. */
@@ -10,16 +12,59 @@ export interface BrowserSession extends BrowserLike {
 /** How to start a browser from the BROWSER binding; injected so everything else runs without one. */
 export type Launch = (binding: BrowserRun) => Promise<BrowserSession>;
 
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body, null, 2), { status, headers: { 'content-type': 'application/json' } });
-const problem = (status: number, error: string) => json({ error }, status);
+export interface HandlerOptions {
+  /** Calls per client and window (default: from `RATE_LIMIT_PER_MINUTE`, see {@link rateLimitOf}). */
+  rateLimit?: RateLimit;
+  /** The clock, for tests. */
+  now?: () => number;
+}
 
-export async function handle(request: Request, env: Partial<Env>, launch: Launch): Promise<Response> {
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body, null, 2), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+const problem = (status: number, error: string, headers?: Record<string, string>) => json({ error }, status, headers);
+
+/**
+ * Every request but `GET /health` needs `Authorization: Bearer <API_TOKEN>` (401 without it, before anything is read
+ * or written), then counts against its client's rate limit (429 with `Retry-After` over it). Only then are the
+ * routes served: anyone on the internet can reach workers.dev, and each call may start a browser and writes to D1.
+ */
+export async function handle(
+  request: Request,
+  env: Partial<Env>,
+  launch: Launch,
+  options: HandlerOptions = {},
+): Promise<Response> {
   const { pathname, searchParams } = new URL(request.url);
+  if (pathname === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
+    return json({ ok: true });
+  }
+  const secret = env[TOKEN_BINDING];
+  // Fail closed: without its secret the Worker serves nobody rather than everybody.
+  if (!secret) {
+    return problem(500, `Missing secret: ${TOKEN_BINDING}. Infra binds it from create-something:motionExtractorToken.`);
+  }
+  if (!(await hasBearer(request, secret))) {
+    return problem(401, 'Send the bearer secret: Authorization: Bearer <token>', {
+      'www-authenticate': 'Bearer realm="motion-extractor"',
+    });
+  }
   const missing = [!env.DB && 'DB (D1 database)', !env.KV && 'KV (KV namespace)'].filter(Boolean);
   if (missing.length > 0) return problem(500, `Missing binding: ${missing.join(', ')}. Bind it in wrangler.jsonc.`);
   const db = env.DB as D1Database;
   const kv = env.KV as KVNamespace;
+
+  const rate = options.rateLimit ?? rateLimitOf(env.RATE_LIMIT_PER_MINUTE);
+  const decision = await countCall(db, clientOf(request), rate, (options.now ?? Date.now)());
+  if (!decision.allowed) {
+    return problem(
+      429,
+      `Too many calls: at most ${rate.limit} per ${rate.windowSeconds} s per client. Retry after ${decision.retryAfterSeconds} s.`,
+      { 'retry-after': String(decision.retryAfterSeconds) },
+    );
+  }
 
   if (pathname === '/history') {
     const limit = historyLimit.safeParse(searchParams.get('limit') ?? undefined);

@@ -3,7 +3,7 @@ import type { PageLike } from '../src/extract.ts';
 import { handle, type Launch } from '../src/handler.ts';
 import type { MotionReport } from '../src/motion.ts';
 import { CACHE_TTL_SECONDS, cacheKey } from '../src/store.ts';
-import { type RunningWorker, startWorker } from './harness.ts';
+import { AUTH, type RunningWorker, startWorker, TEST_TOKEN } from './harness.ts';
 
 // The handler runs in Node here, against Miniflare's D1 and KV, with a fake browser: the KV and D1 paths of a
 // fresh extraction are exercised without Browser Rendering.
@@ -35,8 +35,8 @@ function fakeBrowser(evaluate: () => Promise<unknown>) {
   return { page, browser, launch };
 }
 
-const env = () => ({ DB: storage.db, KV: storage.kv, BROWSER: {} as BrowserRun });
-const get = (url: string) => new Request(`http://worker/?url=${encodeURIComponent(url)}`);
+const env = () => ({ DB: storage.db, KV: storage.kv, BROWSER: {} as BrowserRun, API_TOKEN: TEST_TOKEN });
+const get = (url: string) => new Request(`http://worker/?url=${encodeURIComponent(url)}`, { headers: AUTH });
 
 describe('fresh extraction with a browser', () => {
   it('extracts, caches in KV with TTL + {created, url} metadata, records history, then serves from cache', async () => {
@@ -108,7 +108,7 @@ describe('fresh extraction with a browser', () => {
   it('names missing DB/KV bindings with a 500', async () => {
     const res = await handle(
       get('https://example.com'),
-      { BROWSER: {} as BrowserRun },
+      { BROWSER: {} as BrowserRun, API_TOKEN: TEST_TOKEN },
       fakeBrowser(async () => found).launch,
     );
     expect(res.status).toBe(500);

@@ -6,6 +6,9 @@ import { unstable_readConfig } from 'wrangler';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.jsonc') });
+/** The bearer secret the tests bind as API_TOKEN (deployed Workers get theirs from infra). */
+export const TEST_TOKEN = 'motion-extractor-test-token-0123456789abcdef';
+export const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
 
 export interface RunningWorker {
   mf: Miniflare;
@@ -17,9 +20,9 @@ export interface RunningWorker {
 
 /**
  * The bundled Worker (dist/index.js) on Miniflare with the space app's D1 (all of its migrations applied) and KV.
- * There is no BROWSER binding: Miniflare has no Browser Rendering, exactly like local dev.
+ * There is no BROWSER binding: Miniflare has no Browser Rendering, exactly like local dev. API_TOKEN is TEST_TOKEN.
  */
-export async function startWorker(): Promise<RunningWorker> {
+export async function startWorker(vars: { RATE_LIMIT_PER_MINUTE?: string } = {}): Promise<RunningWorker> {
   const d1 = config.d1_databases[0];
   const kv = config.kv_namespaces[0];
   if (!d1 || !kv) throw new Error('wrangler.jsonc must declare DB and KV');
@@ -32,6 +35,8 @@ export async function startWorker(): Promise<RunningWorker> {
     compatibilityFlags: config.compatibility_flags,
     d1Databases: { DB: d1.database_id ?? 'DB' },
     kvNamespaces: { KV: kv.id ?? 'KV' },
+    // A high limit unless a test is about the limit: the suites call the Worker more often than a client may.
+    bindings: { API_TOKEN: TEST_TOKEN, RATE_LIMIT_PER_MINUTE: '10000', ...vars },
   });
   const url = await mf.ready;
   const db = (await mf.getD1Database('DB')) as unknown as D1Database;

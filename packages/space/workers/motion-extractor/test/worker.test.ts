@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MotionReport } from '../src/motion.ts';
 import { CACHE_TTL_SECONDS, cacheKey } from '../src/store.ts';
-import { type RunningWorker, startWorker } from './harness.ts';
+import { AUTH, type RunningWorker, startWorker } from './harness.ts';
 
 let worker: RunningWorker;
 beforeAll(async () => {
@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => worker?.stop());
 
-const call = (pathAndQuery: string, init?: RequestInit) => fetch(new URL(pathAndQuery, worker.url), init);
+const call = (pathAndQuery: string, init: RequestInit = {}) =>
+  fetch(new URL(pathAndQuery, worker.url), { ...init, headers: { ...AUTH, ...(init.headers as object) } });
 const post = (body: string, type = 'application/json') =>
   call('/', { method: 'POST', body, headers: { 'content-type': type } });
 
