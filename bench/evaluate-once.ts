@@ -5,6 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { validateConfig } from '../infra/config';
 import { scanInventory } from '../infra/inventory/scan';
 import { planDeployment } from '../infra/plan/plan';
+import { workerSecretKeys } from '../infra/plan/worker-secrets';
 import { declareInfrastructure } from '../infra/program';
 import { loadStackDefinition } from '../infra/stack-definition';
 import { installMocks, localConfig } from '../test/unit/support/pulumi-harness';
@@ -16,12 +17,13 @@ async function main(): Promise<void> {
   const config = localConfig();
   const registrations = await installMocks(stack, config);
   const started = performance.now();
+  const definition = loadStackDefinition(stack);
   const target = validateConfig(
     stack,
     (k) => config[k],
     () => false,
+    { env: {}, workerSecretKeys: workerSecretKeys(definition.workers) },
   );
-  const definition = loadStackDefinition(stack);
   // Synthetic repositories have no Workers: keep the stack's settings, drop its Worker list.
   const synthetic = process.argv[3] === '--synthetic';
   const plan = planDeployment(
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
     synthetic ? { ...definition, workers: [] } : definition,
     target,
   );
-  const outputs = declareInfrastructure(plan, pulumi.secret(target.apiToken), rootDir);
+  const outputs = declareInfrastructure(plan, pulumi.secret(target.apiToken), rootDir, target.workerSecrets);
   await Promise.all(
     Object.values(outputs).map(
       (app) => new Promise((resolve) => pulumi.all([app.deploymentUrl, app.migrationBookmark]).apply(resolve)),

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { describeTokenSource, validateConfig } from './config';
 import { scanInventory } from './inventory/scan';
 import { planDeployment } from './plan/plan';
+import { workerSecretKeys } from './plan/worker-secrets';
 import { declareInfrastructure } from './program';
 import { loadStackDefinition } from './stack-definition';
 
@@ -13,11 +14,14 @@ import { loadStackDefinition } from './stack-definition';
 const stack = pulumi.getStack();
 const rootDir = join(__dirname, '..');
 const definition = loadStackDefinition(stack);
-const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret, { env: process.env });
+const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret, {
+  env: process.env,
+  workerSecretKeys: workerSecretKeys(definition.workers),
+});
 pulumi.log.info(describeTokenSource(stack, config.apiTokenSource));
 const plan = planDeployment(stack, scanInventory(rootDir), definition, config);
 
-export const apps = declareInfrastructure(plan, pulumi.secret(config.apiToken), rootDir);
+export const apps = declareInfrastructure(plan, pulumi.secret(config.apiToken), rootDir, config.workerSecrets);
 
 /** Pulumi's runtime knows which config keys are secrets but does not type that helper; absent, assume not secret. */
 function isConfigSecret(key: string): boolean {

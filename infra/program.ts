@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import { bundleWorker } from './build/bundle-worker';
 import { SiteApp } from './components/site-app';
 import { Worker } from './components/worker';
@@ -15,11 +15,15 @@ export interface AppOutputs {
   workers: Record<string, { scriptName: pulumi.Output<string>; url: pulumi.Output<string | undefined> }>;
 }
 
-/** Declares the resources for a plan: one {@link SiteApp} per package, one {@link Worker} per enabled Worker. */
+/**
+ * Declares the resources for a plan: one {@link SiteApp} per package, one {@link Worker} per enabled Worker.
+ * `workerSecrets` holds the value of each Worker secret by config key (validated by `validateConfig`).
+ */
 export function declareInfrastructure(
   plan: DeploymentPlan,
   apiToken: pulumi.Input<string>,
   rootDir: string,
+  workerSecrets: Readonly<Record<string, string>> = {},
 ): Record<string, AppOutputs> {
   const outputs: Record<string, AppOutputs> = {};
   const repoDir = relative(process.cwd(), rootDir) || '.';
@@ -41,6 +45,14 @@ export function declareInfrastructure(
           accountId: plan.accountId,
           databaseId: app.databaseId,
           kvNamespaceId: app.kvNamespaceId,
+          secrets: Object.fromEntries(
+            workerPlan.secrets.map(({ binding, configKey }) => {
+              const value = workerSecrets[configKey];
+              if (value === undefined)
+                throw new Error(`${configKey} has no value: validate config with its key first.`);
+              return [binding, pulumi.secret(value)];
+            }),
+          ),
         },
         // Schema before code: the Worker reads the tables its package's migrations create.
         { parent: app, dependsOn: [app.migrations] },

@@ -14,6 +14,12 @@ export interface WorkerArgs {
   databaseId: pulumi.Input<string>;
   /** The package's KV namespace id, bound as {@link APP_BINDINGS.kv}. */
   kvNamespaceId: pulumi.Input<string>;
+  /**
+   * Secret values by binding name (`{ API_TOKEN: pulumi.secret(…) }`), bound as `secret_text`: Cloudflare never
+   * returns them, and Pulumi keeps them encrypted in the state. One per entry of the plan's `secrets`.
+   * @default {}
+   */
+  secrets?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -50,6 +56,11 @@ export class Worker extends pulumi.ComponentResource {
           ...plan.extraBindings.map((b) =>
             b.type === 'plain_text' ? { type: b.type, name: b.name, text: b.text } : { type: b.type, name: b.name },
           ),
+          ...Object.entries(args.secrets ?? {}).map(([name, text]) => ({
+            type: 'secret_text',
+            name,
+            text: pulumi.secret(text),
+          })),
         ],
       },
       { parent: this, ...(opts?.dependsOn ? { dependsOn: opts.dependsOn } : {}) },

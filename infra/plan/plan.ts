@@ -3,6 +3,7 @@ import { APP_BINDINGS } from './bindings';
 import { emulatorOrigin, localPagesUrl, localWorkerUrl } from './local-urls';
 import { appResourceName, assertValidProjectName, workerScriptName } from './naming';
 import type { AppPlan, DeploymentPlan, Inventory, TargetConfig, WorkerPlan } from './types';
+import { workerSecrets } from './worker-secrets';
 
 /**
  * Decides everything the stack will declare, from what is on disk, the environment's definition and its account
@@ -40,6 +41,7 @@ export function planDeployment(
           compatibilityDate: worker.compatibilityDate,
           compatibilityFlags: worker.compatibilityFlags,
           extraBindings: worker.extraBindings,
+          secrets: workerSecrets(`${app.name}/${worker.name}`),
           sourceHash: worker.sourceHash,
           ...workerUrl(scriptName),
         };

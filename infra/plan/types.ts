@@ -1,3 +1,5 @@
+import type { WorkerSecret } from './worker-secrets';
+
 /** What the inventory found on disk: the facts the planner needs, read once, no Pulumi involved. */
 export interface Inventory {
   /** Absolute path of the repository root. */
@@ -93,6 +95,8 @@ export interface WorkerPlan {
   compatibilityDate: string;
   compatibilityFlags: string[];
   extraBindings: WorkerExtraBinding[];
+  /** Secret bindings and the config keys their values come from (see `worker-secrets.ts`). */
+  secrets: readonly WorkerSecret[];
   sourceHash: string;
   /** Where the Worker answers, when known: always on the emulator, on Cloudflare once the workers.dev subdomain is configured. */
   url?: string;

@@ -1,6 +1,12 @@
 import * as pulumi from '@pulumi/pulumi';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ACCOUNT_ID, installMocks, outputValue } from './support/pulumi-harness';
+import {
+  ACCOUNT_ID,
+  installMocks,
+  MOTION_EXTRACTOR_TOKEN,
+  MOTION_EXTRACTOR_TOKEN_KEY,
+  outputValue,
+} from './support/pulumi-harness';
 
 // What CI does: the stack config holds no token, the job's GitHub environment exports CLOUDFLARE_API_TOKEN.
 const ENV_TOKEN = 'token-from-the-job-environment-000000000000000';
@@ -16,7 +22,10 @@ describe('the program with the Cloudflare token in the environment only', () => 
   it('says it used CLOUDFLARE_API_TOKEN and gives that token, as a secret, to the migrations and the upload', async () => {
     process.env.CLOUDFLARE_API_TOKEN = ENV_TOKEN;
     const info = vi.spyOn(pulumi.log, 'info');
-    const registrations = await installMocks('staging', { 'create-something:accountId': ACCOUNT_ID });
+    const registrations = await installMocks('staging', {
+      'create-something:accountId': ACCOUNT_ID,
+      [MOTION_EXTRACTOR_TOKEN_KEY]: MOTION_EXTRACTOR_TOKEN,
+    });
     const program = (await import('../../infra/index' as string)) as typeof import('../../infra/index');
     for (const app of Object.values(program.apps)) await outputValue(app.deploymentUrl);
 

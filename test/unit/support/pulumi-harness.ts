@@ -17,6 +17,8 @@ export interface Registration {
 
 export const ACCOUNT_ID = '0123456789abcdef0123456789abcdef';
 export const TOKEN = 'unit-test-token-00000000000000000000000000000';
+export const MOTION_EXTRACTOR_TOKEN_KEY = 'create-something:motionExtractorToken';
+export const MOTION_EXTRACTOR_TOKEN = 'unit-test-motion-extractor-token-000000000000';
 
 /** Outputs a mock provider gives back, shaped like Cloudflare's so components can compute from them. */
 function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
@@ -53,7 +55,8 @@ export async function installMocks(stack: string, config: Record<string, string>
   const registrations: Registration[] = [];
   pulumi.runtime.setAllConfig(
     config,
-    Object.keys(config).filter((k) => k.endsWith('apiToken')),
+    // What `pulumi config set --secret` would have marked: the API token and the Worker secrets.
+    Object.keys(config).filter((k) => k.endsWith('Token')),
   );
   await pulumi.runtime.setMocks(
     {
@@ -105,9 +108,14 @@ export function localConfig(): Record<string, string> {
     'create-something:accountId': ACCOUNT_ID,
     'cloudflare:apiToken': TOKEN,
     'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4',
+    [MOTION_EXTRACTOR_TOKEN_KEY]: MOTION_EXTRACTOR_TOKEN,
   };
 }
 
 export function cloudConfig(): Record<string, string> {
-  return { 'create-something:accountId': ACCOUNT_ID, 'cloudflare:apiToken': TOKEN };
+  return {
+    'create-something:accountId': ACCOUNT_ID,
+    'cloudflare:apiToken': TOKEN,
+    [MOTION_EXTRACTOR_TOKEN_KEY]: MOTION_EXTRACTOR_TOKEN,
+  };
 }
