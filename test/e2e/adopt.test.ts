@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
@@ -13,7 +13,8 @@ import { makeWorkCopy } from './support/work-copy';
 
 /**
  * Taking over sites made by hand: on a fresh emulator, real wrangler does what the team did (D1 created and migrated,
- * a row written, KV created and a key put, Pages project created and a placeholder deployed, a placeholder Worker),
+ * a row written, KV created and a key put, Pages project created and a placeholder deployed, a placeholder Worker, a
+ * custom domain added in the dashboard),
  * then `pnpm adopt --stack prod` brings it all under the (protected) prod stack, `pulumi preview` shows no create,
  * replace or delete of any of it, `up` keeps every row and value and reruns no migration, and a second `up` is a
  * no-op. `pnpm wrangler` then runs the team's daily commands on the stack's real resources.
@@ -23,6 +24,7 @@ const APPS = ['space', 'io', 'agency', 'ltd'] as const;
 const TOKEN = 'e2e-adopt-token-0000000000000000000000000000';
 const toolchain = findToolchain();
 const PLACEHOLDER = 'placeholder deployed by hand';
+const DOMAIN = 'createsomething.ltd';
 
 /** Every item of a paginated SDK list, across pages. */
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -100,11 +102,24 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
       WRANGLER_SEND_METRICS: 'false',
       NO_COLOR: '1',
     };
-    // The prod stack (protected, seed names), pointed at the emulator.
+    // The prod stack (protected, seed names), pointed at the emulator, with a custom domain like the team's.
+    const prodDefinition = join(copy.dir, 'stacks', 'prod.ts');
+    const definition = readFileSync(prodDefinition, 'utf8');
+    expect(definition).toContain('customDomains: {},');
+    writeFileSync(prodDefinition, definition.replace('customDomains: {},', `customDomains: { ltd: ['${DOMAIN}'] },`));
     await cli.ok(['stack', 'init', 'prod']);
     await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...prod]);
     await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...prod]);
     await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...prod]);
+    // The bearer secret the motion-extractor Worker is deployed with (infra/plan/worker-secrets.ts).
+    await cli.ok([
+      'config',
+      'set',
+      '--secret',
+      'create-something:motionExtractorToken',
+      'e2e-adopt-worker-secret-0000000000000000',
+      ...prod,
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -143,14 +158,11 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
           }),
         );
         await wrangler(dir, ['d1', 'migrations', 'apply', name, '--remote']);
-        await wrangler(dir, [
-          'd1',
-          'execute',
-          name,
-          '--remote',
-          '--command',
+        // A row written by hand since (through the API, as a dashboard query would).
+        await d1(
+          databaseId,
           `CREATE TABLE hand_notes (note TEXT); INSERT INTO hand_notes VALUES ('written by hand in ${app}')`,
-        ]);
+        );
         await wrangler(dir, ['kv', 'namespace', 'create', name]);
         const kvNamespaceId = (await all(cf.kv.namespaces.list(account))).find((n) => n.title === name)?.id as string;
         await wrangler(dir, [
@@ -171,6 +183,8 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
         hand[app] = { databaseId, kvNamespaceId, createdOn: project.created_on as string };
       }),
     );
+    // Wrangler has no command for custom domains: the team added this one in the dashboard.
+    await cf.pages.projects.domains.create('createsomething-ltd', { ...account, name: DOMAIN });
     const worker = join(scratch, 'by-hand', 'worker');
     mkdirSync(worker, { recursive: true });
     writeFileSync(join(worker, 'index.js'), `export default { fetch: () => new Response('${PLACEHOLDER}') };\n`);
@@ -229,6 +243,9 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
     expect(table).toMatch(
       /space-motion-extractor-script \(WorkersScript\)\s+motion-extractor\s+found motion-extractor\s+adopt\n/,
     );
+    expect(table).toMatch(
+      /ltd-domain-createsomething\.ltd \(PagesDomain\)\s+createsomething\.ltd\s+found createsomething\.ltd\s+adopt\n/,
+    );
     expect(table).not.toMatch(/will be created|REFUSED/);
 
     const resources = await state();
@@ -255,9 +272,9 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
       `[e2e adopt] preview after adopt: ${JSON.stringify(preview.changeSummary)}\n  ${changed.join('\n  ')}`,
     );
     const handMade =
-      /\s(cloudflare:index\/(d1Database|workersKvNamespace|pagesProject|workersScript|workersScriptSubdomain):\S+)\s/;
+      /\s(cloudflare:index\/(d1Database|workersKvNamespace|pagesProject|pagesDomain|workersScript|workersScriptSubdomain):\S+)\s/;
     for (const step of changed.filter((s) => handMade.test(s))) expect(step).toMatch(/^update /);
-    expect(changed.filter((s) => /D1Database|WorkersKvNamespace/.test(s))).toEqual([]);
+    expect(changed.filter((s) => /D1Database|WorkersKvNamespace|PagesDomain/.test(s))).toEqual([]);
     // What may be created: the program's own records and the deployments.
     for (const step of changed.filter((s) => !handMade.test(s)))
       expect(step).toMatch(
@@ -290,12 +307,14 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
       expect(page.body).toContain(check.d1Text);
       expect(page.body).not.toContain(PLACEHOLDER);
     }
+    // The Worker's own code now answers (JSON), not the placeholder deployed by hand.
     const worker = await getByHost(
       emulator.port,
       hostOf(apps.space?.workers['motion-extractor']?.url as string),
-      '/?url=not-a-url',
+      '/health',
     );
-    expect(worker.status).toBe(400);
+    expect(worker.body).not.toContain(PLACEHOLDER);
+    expect(() => JSON.parse(worker.body), worker.body).not.toThrow();
     expect(await all(cf.d1.database.list(account))).toHaveLength(APPS.length);
     expect(await all(cf.kv.namespaces.list(account))).toHaveLength(APPS.length);
 
