@@ -448,6 +448,10 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     expect(await d1(ltd.databaseId, 'SELECT note FROM e2e_marker')).toEqual([{ note: 'added by e2e' }]);
     const names = (await d1(ltd.databaseId, 'SELECT name FROM d1_migrations ORDER BY id')).map((r) => r.name);
     expect(names).not.toContain('9200_e2e_delete_rows.sql');
+    // The runbook's last step: drop the file that did it (it is no longer applied); the next up keeps the rows.
+    rmSync(join(migrations, '9200_e2e_delete_rows.sql'));
+    await cli.ok(['up', '--refresh', '--yes', '--skip-preview', ...local]);
+    expect(await d1(ltd.databaseId, 'SELECT note FROM e2e_marker')).toEqual([{ note: 'added by e2e' }]);
   }, 900_000);
 
   it('g. destroy removes everything from the emulator', async () => {
