@@ -87,6 +87,15 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
           resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
       );
     });
+  /** The Worker answers its health check to anyone, everything else only with the local stack's bearer secret. */
+  const workerIsGuardedAndAnswers = async (url: string) => {
+    const host = hostOf(url);
+    expect((await getByHost(emulator.port, host, '/health')).status).toBe(200);
+    expect((await getByHost(emulator.port, host, '/?url=not-a-url')).status).toBe(401);
+    const secret = /motionExtractorToken:\s*(\S+)/.exec(readFileSync(join(copy.dir, 'Pulumi.local.yaml'), 'utf8'))?.[1];
+    const authorized = await getByHost(emulator.port, host, '/?url=not-a-url', { authorization: `Bearer ${secret}` });
+    expect(authorized.status).toBe(400);
+  };
   /** Every build build.mjs ran so far, from its timeline in the test's build cache. */
   const builds = () =>
     existsSync(join(scratch, 'state', 'builds', 'builds.ndjson'))
@@ -176,8 +185,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
       expect(deployments[0]?.received_parts).not.toContain('pages_build_output_dir');
     }
     const worker = (apps.space as AppOutput).workers['motion-extractor'] as { url: string };
-    const answer = await getByHost(emulator.port, hostOf(worker.url), '/?url=not-a-url');
-    expect(answer.status).toBe(400);
+    await workerIsGuardedAndAnswers(worker.url);
     // The builds start at once and run side by side (they wait for nothing in Cloudflare).
     const ran = builds();
     expect(ran.map((b) => b.package).sort()).toEqual(APPS.map((app) => `packages/${app}`).sort());
@@ -286,8 +294,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
       () => cf.workers.scripts.delete(worker.scriptName, { account_id: emulator.accountId }).then(() => undefined),
       /space-motion-extractor-script/,
     );
-    const answer = await getByHost(emulator.port, hostOf(worker.url), '/?url=not-a-url');
-    expect(answer.status).toBe(400);
+    await workerIsGuardedAndAnswers(worker.url);
   }, 900_000);
 
   it('c4. drift: a Pages project deleted; after the repair its site serves again', async () => {

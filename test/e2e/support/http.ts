@@ -10,10 +10,21 @@ export interface SiteResponse {
  * GET a site the emulator serves by Host name (`createsomething-space.pages.localhost`). Connects to 127.0.0.1 and
  * sends the Host header itself, since `*.localhost` names need not resolve on this machine.
  */
-export function getByHost(port: number, host: string, path = '/'): Promise<SiteResponse> {
+export function getByHost(
+  port: number,
+  host: string,
+  path = '/',
+  headers: Record<string, string> = {},
+): Promise<SiteResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: 'GET', headers: { host: `${host}:${port}`, accept: 'text/html' } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'GET',
+        headers: { host: `${host}:${port}`, accept: 'text/html', ...headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
