@@ -88,7 +88,7 @@ export function stackResources(stack: string): ManagedResource[] {
 
 /** The stack's `apps` output, or undefined when it has none yet (never deployed, or only adopted). */
 export function appsOutput(stack: string): Record<string, { databaseId?: string; kvNamespaceId?: string }> | undefined {
-  const result = runPulumi(['stack', 'output', 'apps', '--json', '--show-secrets', '--stack', stack]);
+  const result = runPulumi(['stack', 'output', 'apps', '--json', '--stack', stack]);
   if (result.code !== 0) return undefined;
   try {
     const parsed = JSON.parse(result.stdout) as unknown;
