@@ -21,7 +21,10 @@ const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret, {
 pulumi.log.info(describeTokenSource(stack, config.apiTokenSource));
 const plan = planDeployment(stack, scanInventory(rootDir), definition, config);
 
-export const apps = declareInfrastructure(plan, pulumi.secret(config.apiToken), rootDir, config.workerSecrets);
+// A token from the environment is read there by every provider and by wrangler: it never becomes an input, so it is
+// never kept in the state and rotating it re-runs nothing.
+const tokenInput = config.apiTokenSource.from === 'config' ? pulumi.secret(config.apiToken) : undefined;
+export const apps = declareInfrastructure(plan, tokenInput, rootDir, config.workerSecrets);
 
 /** Pulumi's runtime knows which config keys are secrets but does not type that helper; absent, assume not secret. */
 function isConfigSecret(key: string): boolean {

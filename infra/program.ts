@@ -21,7 +21,8 @@ export interface AppOutputs {
  */
 export function declareInfrastructure(
   plan: DeploymentPlan,
-  apiToken: pulumi.Input<string>,
+  /** Only when the token comes from the stack's config; a token from the environment stays out of every input. */
+  apiToken: pulumi.Input<string> | undefined,
   rootDir: string,
   workerSecrets: Readonly<Record<string, string>> = {},
 ): Record<string, AppOutputs> {
@@ -31,7 +32,7 @@ export function declareInfrastructure(
     const app = new SiteApp(appPlan.name, {
       plan: appPlan,
       accountId: plan.accountId,
-      apiToken,
+      ...(apiToken !== undefined ? { apiToken } : {}),
       repoDir,
       ...(plan.apiBaseUrl ? { apiBaseUrl: plan.apiBaseUrl } : {}),
     });

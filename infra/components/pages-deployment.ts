@@ -36,7 +36,7 @@ export interface PagesDeploymentArgs {
   deploymentSnapshot: pulumi.Input<Record<string, unknown>>;
   accountId: string;
   /** Passed to wrangler as a secret environment value. */
-  apiToken: pulumi.Input<string>;
+  apiToken?: pulumi.Input<string>;
   /** API base URL for wrangler (`CLOUDFLARE_API_BASE_URL`); unset for Cloudflare itself. */
   apiBaseUrl?: string;
   /**
@@ -91,9 +91,10 @@ export class PagesDeployment extends pulumi.ComponentResource {
       PROJECT_NAME: args.projectName,
       BRANCH: args.branch,
       CLOUDFLARE_ACCOUNT_ID: args.accountId,
-      CLOUDFLARE_API_TOKEN: pulumi.secret(args.apiToken),
       WRANGLER_SEND_METRICS: 'false',
     };
+    // Absent, wrangler reads the job's own CLOUDFLARE_API_TOKEN (the command inherits the engine's environment).
+    if (args.apiToken !== undefined) environment.CLOUDFLARE_API_TOKEN = pulumi.secret(args.apiToken);
     if (args.apiBaseUrl) environment.CLOUDFLARE_API_BASE_URL = args.apiBaseUrl;
     this.command = new command.local.Command(
       `${name}-upload`,

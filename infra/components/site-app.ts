@@ -14,7 +14,7 @@ export interface SiteAppArgs {
   /** Cloudflare account that owns every resource (always passed explicitly, never inferred from the token). */
   accountId: string;
   /** Used by the migrations resource and the upload (as a secret); the Cloudflare provider reads its own config. */
-  apiToken: pulumi.Input<string>;
+  apiToken?: pulumi.Input<string>;
   /** Non-Cloudflare API endpoint (the local emulator), passed to the migrations and the upload. */
   apiBaseUrl?: string;
   /** The repository root relative to the program's working directory, where the upload command runs. */
@@ -80,7 +80,7 @@ export class SiteApp extends pulumi.ComponentResource {
       {
         accountId,
         projectName: this.project.name,
-        apiToken: pulumi.secret(args.apiToken),
+        ...(args.apiToken !== undefined ? { apiToken: pulumi.secret(args.apiToken) } : {}),
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
         bindings: { production: environmentBindings, preview: environmentBindings },
       },
@@ -100,7 +100,7 @@ export class SiteApp extends pulumi.ComponentResource {
         accountId,
         databaseId: this.database.uuid,
         databaseName: plan.databaseName,
-        apiToken: pulumi.secret(args.apiToken),
+        ...(args.apiToken !== undefined ? { apiToken: pulumi.secret(args.apiToken) } : {}),
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
         files: plan.migrations,
       },
@@ -118,7 +118,7 @@ export class SiteApp extends pulumi.ComponentResource {
         projectIdentity: this.project.createdOn,
         deploymentSnapshot: { ...functionsConfig, branch: plan.deployBranch },
         accountId,
-        apiToken: args.apiToken,
+        ...(args.apiToken !== undefined ? { apiToken: args.apiToken } : {}),
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
         // Schema before code: the new build may read columns its migrations add.
         uploadAfter: [this.migrations, this.project, this.bindings],

@@ -59,7 +59,8 @@ export interface D1MigrationsInputs {
   accountId: string;
   databaseId: string;
   databaseName: string;
-  apiToken: string;
+  /** Only when the stack's config holds the token; otherwise the job's CLOUDFLARE_API_TOKEN is used. */
+  apiToken?: string;
   apiBaseUrl?: string;
   files: D1MigrationFileInput[];
 }
@@ -103,10 +104,22 @@ function cloudflareSdk(): typeof Cloudflare {
   return (require('cloudflare') as { default: typeof Cloudflare }).default;
 }
 
+/**
+ * The token a provider call uses: the resource's own input when the stack's config holds one (the local stack), else
+ * the job's `CLOUDFLARE_API_TOKEN`. A token from the environment is never an input, so it is never kept in the
+ * state, a rotated token changes nothing, and a refresh in a read-only job uses the read-only token it was given.
+ */
+function tokenFor(inputs: { apiToken?: string }): string {
+  const token = inputs.apiToken || process.env.CLOUDFLARE_API_TOKEN;
+  if (!token)
+    throw new Error('No Cloudflare API token: set CLOUDFLARE_API_TOKEN (or cloudflare:apiToken in the stack config).');
+  return token;
+}
+
 function connect(inputs: D1MigrationsInputs, options: D1MigrationsProviderOptions): Cloudflare {
   const Cloudflare = cloudflareSdk();
   return new Cloudflare({
-    apiToken: inputs.apiToken,
+    apiToken: tokenFor(inputs),
     ...(inputs.apiBaseUrl ? { baseURL: inputs.apiBaseUrl } : {}),
     // Safe for reads and idempotent writes only: the request that applies a file overrides it with 0.
     maxRetries: 2,
@@ -158,7 +171,12 @@ async function readDatabaseIfKnown(
   inputs: D1MigrationsInputs,
   options: D1MigrationsProviderOptions,
 ): Promise<DatabaseMigrations | undefined> {
-  if (!isKnown(inputs.databaseId) || !isKnown(inputs.accountId) || !isKnown(inputs.apiToken)) return undefined;
+  if (
+    !isKnown(inputs.databaseId) ||
+    !isKnown(inputs.accountId) ||
+    (inputs.apiToken !== undefined && !isKnown(inputs.apiToken))
+  )
+    return undefined;
   try {
     return await readDatabase(connect(inputs, options), inputs);
   } catch (error) {

@@ -38,7 +38,8 @@ export type ProjectBindingsInput = Record<
 export interface PagesBindingsInputs {
   accountId: string;
   projectName: string;
-  apiToken: string;
+  /** Only when the stack's config holds the token; otherwise the job's CLOUDFLARE_API_TOKEN is used. */
+  apiToken?: string;
   apiBaseUrl?: string;
   /** In the inputs: the bindings wanted. In the state after a refresh: the bindings Cloudflare holds. */
   bindings: ProjectBindings;
@@ -51,10 +52,22 @@ type LiveConfig = {
 
 const ENVIRONMENTS = ['production', 'preview'] as const;
 
+/**
+ * The token a provider call uses: the resource's own input when the stack's config holds one (the local stack), else
+ * the job's `CLOUDFLARE_API_TOKEN`. A token from the environment is never an input, so it is never kept in the
+ * state, a rotated token changes nothing, and a refresh in a read-only job uses the read-only token it was given.
+ */
+function tokenFor(inputs: { apiToken?: string }): string {
+  const token = inputs.apiToken || process.env.CLOUDFLARE_API_TOKEN;
+  if (!token)
+    throw new Error('No Cloudflare API token: set CLOUDFLARE_API_TOKEN (or cloudflare:apiToken in the stack config).');
+  return token;
+}
+
 function connect(inputs: PagesBindingsInputs): Cloudflare {
   const Sdk = (require('cloudflare') as { default: typeof Cloudflare }).default;
   return new Sdk({
-    apiToken: inputs.apiToken,
+    apiToken: tokenFor(inputs),
     ...(inputs.apiBaseUrl ? { baseURL: inputs.apiBaseUrl } : {}),
     maxRetries: 2,
     timeout: 60_000,
