@@ -480,7 +480,14 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...prod]);
     await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...prod]);
     await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...prod]);
-    await cli.ok(['config', 'set', '--secret', 'create-something:motionExtractorToken', 'e2e-worker-secret-0000000000000000000000', ...prod]);
+    await cli.ok([
+      'config',
+      'set',
+      '--secret',
+      'create-something:motionExtractorToken',
+      'e2e-worker-secret-0000000000000000000000',
+      ...prod,
+    ]);
     const app = 'urn:pulumi:prod::create-something::create-something:index:SiteApp::space';
     const database =
       'urn:pulumi:prod::create-something::create-something:index:SiteApp$cloudflare:index/d1Database:D1Database::space-database';
