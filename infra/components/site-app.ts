@@ -61,13 +61,20 @@ export class SiteApp extends pulumi.ComponentResource {
       d1Databases: { [plan.bindings.database]: { id: this.database.uuid } },
       kvNamespaces: { [plan.bindings.kv]: { namespaceId: this.kv.id } },
     };
+    // Preview deployments (any branch but the production one, even one made by hand) never touch production data:
+    // on a protected stack they get no D1 or KV at all. Pull requests are tried on their own review stacks, with
+    // their own data, so a preview deployment of a production project has nothing it needs data for; one that
+    // reaches for DB or KV fails loudly instead of writing to production.
+    const previewConfig = plan.protect
+      ? { compatibilityDate: plan.compatibilityDate, compatibilityFlags: plan.compatibilityFlags }
+      : functionsConfig;
     this.project = new cloudflare.PagesProject(
       `${name}-pages`,
       {
         accountId,
         name: plan.projectName,
         productionBranch: plan.productionBranch,
-        deploymentConfigs: { production: functionsConfig, preview: functionsConfig },
+        deploymentConfigs: { production: functionsConfig, preview: previewConfig },
       },
       guarded,
     );
@@ -82,7 +89,10 @@ export class SiteApp extends pulumi.ComponentResource {
         projectName: this.project.name,
         ...(args.apiToken !== undefined ? { apiToken: pulumi.secret(args.apiToken) } : {}),
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
-        bindings: { production: environmentBindings, preview: environmentBindings },
+        bindings: {
+          production: environmentBindings,
+          preview: plan.protect ? { d1Databases: {}, kvNamespaces: {} } : environmentBindings,
+        },
       },
       { parent: this, dependsOn: [this.project] },
     );

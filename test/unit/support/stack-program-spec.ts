@@ -90,11 +90,20 @@ export function describeStackProgram(expected: StackExpectations): void {
       for (const app of APPS) {
         const name = expected.physicalName(app);
         const configs = named(TYPES.pages, `${app}-pages`).inputs.deploymentConfigs as Record<string, unknown>;
-        for (const environment of ['production', 'preview']) {
+        // On a protected stack preview deployments get no data bindings at all (README "Stacks").
+        for (const environment of expected.protect ? ['production'] : ['production', 'preview']) {
           expect(configs[environment]).toMatchObject({
             d1Databases: { [APP_BINDINGS.database]: { id: `uuid-${name}` } },
             kvNamespaces: { [APP_BINDINGS.kv]: { namespaceId: `kv-${name}` } },
           });
+        }
+        if (expected.protect) {
+          // Production data is never reachable from a preview deployment, not even through the bindings' repair.
+          expect(configs.preview).not.toHaveProperty('d1Databases');
+          expect(configs.preview).not.toHaveProperty('kvNamespaces');
+          expect((configs.preview as Record<string, unknown>).compatibilityDate).toEqual(
+            (configs.production as Record<string, unknown>).compatibilityDate,
+          );
         }
       }
     });
@@ -107,7 +116,9 @@ export function describeStackProgram(expected: StackExpectations): void {
           d1Databases: { [APP_BINDINGS.database]: `uuid-${name}` },
           kvNamespaces: { [APP_BINDINGS.kv]: `kv-${name}` },
         };
-        expect(guard.inputs).toMatchObject({ projectName: name, bindings: { production: wanted, preview: wanted } });
+        const preview = expected.protect ? { d1Databases: {}, kvNamespaces: {} } : wanted;
+        expect(guard.inputs).toMatchObject({ projectName: name, bindings: { production: wanted, preview } });
+        if (expected.protect) expect((guard.inputs.bindings as { preview: unknown }).preview).toEqual(preview);
         expect(guard.dependencies).toContain(named(TYPES.pages, `${app}-pages`).urn);
       }
     });
