@@ -461,6 +461,55 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     expect(await d1(ltd.databaseId, 'SELECT note FROM e2e_marker')).toEqual([{ note: 'added by e2e' }]);
   }, 900_000);
 
+  it('h. a review stack pr-7 beside local: its own names and data, the token from the environment, then nothing left', async () => {
+    // As the pull-request workflow runs it: no token in the stack config, CLOUDFLARE_API_TOKEN from the job.
+    const review = new PulumiCli(copy.dir, join(scratch, 'state'), toolchain as Toolchain);
+    review.env.CLOUDFLARE_API_TOKEN = TOKEN;
+    const pr = ['--stack', 'pr-7'];
+    await review.ok(['stack', 'init', 'pr-7']);
+    await review.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...pr]);
+    await review.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...pr]);
+    const up = await review.ok(['up', '--yes', '--skip-preview', ...pr]);
+    expect(up.stdout + up.stderr).toContain('CLOUDFLARE_API_TOKEN from the environment');
+    const reviewApps = JSON.parse((await review.ok(['stack', 'output', 'apps', '--json', ...pr])).stdout) as Record<
+      string,
+      AppOutput
+    >;
+    const localApps = await outputs();
+    for (const app of APPS) {
+      const out = reviewApps[app] as AppOutput;
+      expect(out.projectName).toBe(`createsomething-${app}-pr-7`);
+      expect(out.workers).toEqual({});
+      expect(out.databaseId).not.toBe((localApps[app] as AppOutput).databaseId);
+      const page = await site(out.productionUrl, SITE_CHECKS[app].path);
+      expect(page.status, `pr-7 ${app}`).toBe(200);
+      expect(page.body).toContain(SITE_CHECKS[app].d1Text);
+    }
+    // A row written to local's data is local's only.
+    const localLtd = (localApps.ltd as AppOutput).databaseId;
+    await d1(localLtd, "INSERT INTO principles (id, title, body) VALUES (901, 'Only on local', 'written by e2e h')");
+    expect(await d1(localLtd, 'SELECT title FROM principles WHERE id = 901')).toEqual([{ title: 'Only on local' }]);
+    expect(await d1((reviewApps.ltd as AppOutput).databaseId, 'SELECT title FROM principles WHERE id = 901')).toEqual(
+      [],
+    );
+
+    await review.ok(['destroy', '--yes', '--skip-preview', ...pr]);
+    await review.ok(['stack', 'rm', '--yes', ...pr]);
+    const account = { account_id: emulator.accountId };
+    const names = [
+      ...(await all(cf.pages.projects.list(account))).map((p) => p.name),
+      ...(await all(cf.d1.database.list(account))).map((d) => d.name),
+      ...(await all(cf.kv.namespaces.list(account))).map((n) => n.title),
+    ];
+    expect(names.filter((n) => n?.endsWith('-pr-7'))).toEqual([]);
+    expect(
+      JSON.parse((await cli.ok(['stack', 'ls', '--json'])).stdout).map((st: { name: string }) => st.name),
+    ).not.toContain('pr-7');
+    expect(existsSync(join(copy.dir, 'Pulumi.pr-7.yaml'))).toBe(false);
+    for (const app of APPS)
+      expect((await site((localApps[app] as AppOutput).productionUrl, SITE_CHECKS[app].path)).status).toBe(200);
+  }, 900_000);
+
   it('g. destroy removes everything from the emulator', async () => {
     const account = { account_id: emulator.accountId };
     expect(await count(cf.d1.database.list(account))).toBe(APPS.length);
