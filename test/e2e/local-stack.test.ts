@@ -14,6 +14,8 @@ import { makeWorkCopy, REPO_ROOT } from './support/work-copy';
 
 const APPS = ['space', 'io', 'agency', 'ltd'] as const;
 const TOKEN = 'e2e-emulator-token-000000000000000000000000';
+/** What the pull-request preview job holds: a token the emulator refuses every write for. */
+const READ_ONLY_TOKEN = 'e2e-read-only-token-00000000000000000000000';
 const toolchain = findToolchain();
 
 if (!('bin' in toolchain)) {
@@ -107,7 +109,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'e2e-local-'));
-    emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator') });
+    emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator'), readOnlyTokens: [READ_ONLY_TOKEN] });
     cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
     copy = makeWorkCopy();
     cli = new PulumiCli(copy.dir, join(scratch, 'state'), toolchain as Toolchain);
@@ -508,6 +510,27 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     expect(existsSync(join(copy.dir, 'Pulumi.pr-7.yaml'))).toBe(false);
     for (const app of APPS)
       expect((await site((localApps[app] as AppOutput).productionUrl, SITE_CHECKS[app].path)).status).toBe(200);
+  }, 900_000);
+
+  it('i. preview needs no write: with a read-only token it passes and writes nothing; up with it is refused', async () => {
+    // As the pull-request preview job: no token in the stack config, a read-only one in the environment.
+    const reader = new PulumiCli(copy.dir, join(scratch, 'state'), toolchain as Toolchain);
+    reader.env.CLOUDFLARE_API_TOKEN = READ_ONLY_TOKEN;
+    await cli.ok(['config', 'rm', 'cloudflare:apiToken', ...local]);
+    try {
+      const refusedBefore = emulator.refusedWrites.length;
+      const seen = await reader.run(['preview', '--refresh', '--diff', ...local]);
+      expect(seen.code, seen.stdout + seen.stderr).toBe(0);
+      expect(emulator.refusedWrites.slice(refusedBefore)).toEqual([]);
+      // The guard is really on: an up with the same token is refused by the emulator.
+      const refused = await reader.run(['up', '--yes', '--skip-preview', ...local]);
+      expect(refused.code).not.toBe(0);
+      expect(emulator.refusedWrites.length).toBeGreaterThan(refusedBefore);
+    } finally {
+      await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...local]);
+    }
+    await cli.ok(['up', '--yes', '--skip-preview', ...local]);
+    expect(changedSteps(await preview())).toEqual([]);
   }, 900_000);
 
   it('g. destroy removes everything from the emulator', async () => {
