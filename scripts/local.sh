@@ -11,52 +11,26 @@ cd "$root"
 action=${1:?usage: local.sh up|preview|down [extra pulumi flags]}
 shift
 
-port=8787
-api="http://127.0.0.1:$port/client/v4"
-data_dir="$root/.cloudflare-local"
-pid_file="$data_dir/emulator.pid"
-log_file="$data_dir/emulator.log"
 # Not a secret: it only encrypts the local stack's state on this machine (the local stack holds no real secrets).
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-create-something-local}
 # `pnpm typecheck` checks the program; type-checking it again on every run doubled preview time (17.9 s vs 8.8 s).
 export PULUMI_NODEJS_TRANSPILE_ONLY=${PULUMI_NODEJS_TRANSPILE_ONLY:-true}
-token=$(sed -n 's/^ *cloudflare:apiToken: *//p' Pulumi.local.yaml)
 
 say() { printf '[local] %s\n' "$*" >&2; }
 
-emulator_answers() {
-	curl -fsS -o /dev/null --max-time 2 -H "Authorization: Bearer $token" "$api/user/tokens/verify" 2>/dev/null
-}
-
-start_emulator() {
-	if emulator_answers; then
-		say "emulator already answering on $api"
-		return
-	fi
-	mkdir -p "$data_dir"
-	say "starting the Cloudflare emulator on $api (log: ${log_file#"$root"/})"
-	# Its own session, so it keeps serving the sites after this script exits; its pid is kept for local:down.
-	setsid pnpm --silent emulator --port "$port" --data-dir "$data_dir" >"$log_file" 2>&1 </dev/null &
-	echo $! >"$pid_file"
-	for _ in $(seq 1 120); do
-		emulator_answers && return
-		kill -0 "$(cat "$pid_file")" 2>/dev/null || break
-		sleep 0.5
-	done
-	say "the emulator did not come up; its log:"
-	tail -n 30 "$log_file" >&2
-	exit 1
-}
+# The emulator the local and review stacks share (start_emulator, emulator_pid_file; port 8787 by default).
+# shellcheck source=scripts/lib/emulator.sh
+. "$root/scripts/lib/emulator.sh"
 
 stop_emulator() {
-	[[ -f $pid_file ]] || return 0
+	[[ -f $emulator_pid_file ]] || return 0
 	local pid
-	pid=$(cat "$pid_file")
+	pid=$(cat "$emulator_pid_file")
 	if kill -0 "$pid" 2>/dev/null; then
 		say "stopping the emulator (process group $pid)"
 		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
 	fi
-	rm -f "$pid_file"
+	rm -f "$emulator_pid_file"
 }
 
 bash "$root/scripts/bootstrap.sh"
@@ -66,7 +40,7 @@ pulumi stack select local --create --non-interactive >/dev/null 2>&1 || pulumi s
 
 case $action in
 up)
-	start_emulator
+	start_emulator local
 	# One broken app holds back only itself: the others still deploy, the broken one keeps serving its previous
 	# deployment, and the run still fails (naming it) once everything else is done.
 	status=0
@@ -80,11 +54,11 @@ up)
 	fi
 	;;
 preview)
-	start_emulator
+	start_emulator local
 	pulumi preview --stack local --diff --non-interactive "$@"
 	;;
 down)
-	start_emulator
+	start_emulator local
 	pulumi destroy --stack local --yes --non-interactive "$@"
 	stop_emulator
 	;;

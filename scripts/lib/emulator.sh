@@ -2,7 +2,7 @@
 # Source this (`. scripts/lib/emulator.sh`) for the local emulator the local and review stacks share: one emulator
 # on 127.0.0.1:$EMULATOR_PORT with its state in $EMULATOR_DATA_DIR, started in its own session when nothing answers
 # there yet (its pid in $emulator_pid_file, so a stop script can end it later). Needs $root (the repository root).
-# Same behaviour as the start logic in scripts/local.sh, kept apart so scripts/review.sh does not copy it.
+# Sourced by scripts/local.sh and scripts/review.sh.
 #   EMULATOR_PORT      default 8787
 #   EMULATOR_DATA_DIR  default $root/.cloudflare-local
 
