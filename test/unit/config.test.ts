@@ -1,7 +1,7 @@
-import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
 import { describeTokenSource, validateConfig } from '../../infra/config';
 import { ACCOUNT_ID, TOKEN } from './support/pulumi-harness';
+import { runError as refusedWith } from './support/run-error';
 
 const base = {
   'create-something:accountId': ACCOUNT_ID,
@@ -29,16 +29,7 @@ function validate(
 
 const fromConfig = { from: 'config', environmentIgnored: false } as const;
 
-/** The error `run` throws, checked to be a RunError: the Pulumi runtime prints those as the message alone. */
-function runError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(pulumi.RunError.isInstance(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected the config to be refused');
-}
+const runError = (run: () => unknown) => refusedWith(run, 'the config');
 
 const HEADER = 'Invalid configuration for stack "prod":\n';
 const SET_ACCOUNT =

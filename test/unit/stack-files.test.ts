@@ -1,20 +1,11 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadStackDefinition, STACKS_DIR } from '../../infra/stack-definition';
+import { runError as refusedWith } from './support/run-error';
 
-/** The error `run` throws, checked to be a RunError: the Pulumi runtime prints those as the message alone. */
-function runError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(pulumi.RunError.isInstance(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected the stack to be refused');
-}
+const runError = (run: () => unknown) => refusedWith(run, 'the stack');
 
 const made: string[] = [];
 afterAll(() => {

@@ -1,19 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
 import { readWranglerConfig, requireCompatibilityDate } from '../../infra/inventory/wrangler-config';
+import { runError as refusedWith } from './support/run-error';
 
-function runError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(pulumi.RunError.isInstance(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected the wrangler config to be refused');
-}
+const runError = (run: () => unknown) => refusedWith(run, 'the wrangler config');
 
 describe('wrangler config errors', () => {
   it('print the file and the fix, without a stack trace', () => {
