@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Source this (`. scripts/pulumi-env.sh`) to run the Pulumi engine offline in this repo:
 # it makes sure the toolchain exists (see pulumi-toolchain.sh), puts the CLI and the repo's node_modules/.bin
-# (Node 24, ts-node) first on PATH, points PULUMI_HOME at the toolchain's plugin home (where upstream's resource
+# (Node 24, tsx) first on PATH, points PULUMI_HOME at the toolchain's plugin home (where upstream's resource
 # plugins are installed), and sets the environment for a local file backend with no update checks and no plugin
 # downloads. Callers still choose the stack passphrase (PULUMI_CONFIG_PASSPHRASE).
 # PULUMI_HOME also holds `pulumi login` credentials: for a Pulumi Cloud backend, export PULUMI_ACCESS_TOKEN (as CI

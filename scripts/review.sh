@@ -26,7 +26,6 @@ stack="pr-$number"
 . "$root/scripts/lib/emulator.sh"
 # Not a secret: it only encrypts this machine's review stack state (which holds no real secret), as for local.
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-create-something-local}
-export PULUMI_NODEJS_TRANSPILE_ONLY=${PULUMI_NODEJS_TRANSPILE_ONLY:-true}
 export CLOUDFLARE_API_TOKEN=$emulator_token
 
 bash "$root/scripts/bootstrap.sh"

@@ -34,8 +34,6 @@ export class PulumiCli {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       // Only the plugins installed in the plugin home: a stray pulumi-resource-* on PATH must not be picked up.
       PULUMI_IGNORE_AMBIENT_PLUGINS: 'true',
-      // The program is type-checked by `pnpm typecheck`; checking it on every engine run only costs time.
-      PULUMI_NODEJS_TRANSPILE_ONLY: 'true',
       // The toolchain's plugin home: upstream's resource plugins are installed there, never put on PATH.
       PULUMI_HOME: toolchain.home,
       // A build cache of the test's own (build.mjs logs each build it runs in builds.ndjson there).
