@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getByHost } from '../../test/e2e/support/http';
 import { PulumiCli, type Toolchain } from '../../test/e2e/support/pulumi-cli';
 import { REPO_ROOT } from '../../test/e2e/support/work-copy';
 import type { Emulated } from './baseline';
+import { type EnginePhases, enginePhases } from './phases';
 import { timed } from './timing';
 
 export interface PulumiTimes {
@@ -11,26 +12,49 @@ export interface PulumiTimes {
   noopUp: number;
   preview: number;
   onePackageUp: number;
+  /** io's KV namespace replaced: its bindings and upload follow, and nothing builds. */
+  bindingsOnlyUp: number;
+  /** A no-op `up` again, once io has 20 more migrations applied: no-op cost must not grow with migration history. */
+  noopUpAfterMigrations: number;
   /** Size of `pulumi stack export` right after the full deploy. */
   checkpointBytes: number;
+  /** The same after 20 added migrations (about 20 KB of SQL each) have been applied. */
+  checkpointBytesAfterMigrations: number;
+  /** Where an unchanged preview and a no-op up spend their time (one verbose run of each, not the timed ones). */
+  previewPhases: EnginePhases & { program: ProgramMarks };
+  noopPhases: EnginePhases;
 }
+
+/** The program's own marks (infra/program-timings.ts), seconds per step. */
+export type ProgramMarks = Record<string, number>;
+
+const VERBOSE = ['-v=9', '--logtostderr', '--logflow'];
 
 /**
  * The engine's own cost: `pulumi preview` of a program that declares nothing, with the same CLI, plugins, language
  * host and backend kind, on a stack of its own.
  */
-export async function emptyProgramPreview(scratch: string, toolchain: Toolchain): Promise<number> {
+export async function emptyProgramPreview(
+  scratch: string,
+  toolchain: Toolchain,
+): Promise<{ seconds: number; phases: EnginePhases }> {
   const dir = join(scratch, 'empty-program');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'Pulumi.yaml'), 'name: empty-floor\nruntime: nodejs\nmain: index.js\n');
+  // The project's own language host settings (the package manager it asks for its version), a program of nothing.
+  writeFileSync(
+    join(dir, 'Pulumi.yaml'),
+    'name: empty-floor\nruntime:\n  name: nodejs\n  options:\n    packagemanager: pnpm\nmain: index.js\n',
+  );
   writeFileSync(join(dir, 'index.js'), "require('@pulumi/pulumi');\n");
   writeFileSync(join(dir, 'package.json'), '{"name":"empty-floor","private":true}\n');
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
   const cli = new PulumiCli(dir, join(scratch, 'empty-state'), toolchain);
   await cli.ok(['stack', 'init', 'floor']);
-  return timed('pulumi preview (empty program floor)', () =>
+  const seconds = await timed('pulumi preview (empty program floor)', () =>
     cli.ok(['preview', '--stack', 'floor']).then(() => undefined),
   );
+  const phases = enginePhases((await cli.ok(['preview', '--stack', 'floor', ...VERBOSE])).stderr);
+  return { seconds, phases };
 }
 
 const LOCAL = ['--stack', 'local'];
@@ -82,6 +106,14 @@ export async function pulumiRound(
     previewSeconds = await preview();
   }
 
+  // Where the time goes: one verbose run of each (verbose logging slows a run, so these are not the timed ones).
+  const timingsFile = join(stateDir, 'program-timings.json');
+  cli.env.PROGRAM_TIMINGS_FILE = timingsFile;
+  const previewLog = (await cli.ok(['preview', ...LOCAL, ...VERBOSE])).stderr;
+  delete cli.env.PROGRAM_TIMINGS_FILE;
+  const previewPhases = { ...enginePhases(previewLog), program: readProgramMarks(timingsFile) };
+  const noopPhases = enginePhases((await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL, ...VERBOSE])).stderr);
+
   const page = join(repoDir, 'packages', 'io', 'src', 'routes', '+page.svelte');
   writeFileSync(page, `${readFileSync(page, 'utf8')}\n<p>bench:e2e change ${round}</p>\n`);
   // local.Command replaces itself when its triggers change: io's build and upload show as `+-2 replaced`.
@@ -92,7 +124,73 @@ export async function pulumiRound(
     if (total !== 2)
       throw new Error(`pulumi up after one change made ${total} changes:\n${result.stdout.slice(-3000)}`);
   });
-  return { fullUp, noopUp, preview: previewSeconds, onePackageUp, checkpointBytes };
+
+  // Bindings only: io gets a new KV namespace. Its project, bindings and upload follow; nothing builds.
+  const buildsBefore = buildsRun(cli);
+  const bindingsOnlyUp = await timed('pulumi up (io KV namespace replaced)', async () => {
+    const result = await cli.ok(['up', '--yes', '--skip-preview', '--replace', IO_KV_URN, ...LOCAL]);
+    if (
+      !/io-deployment-upload\b.*\breplaced\b/.test(result.stdout) ||
+      /(space|agency|ltd)-deployment/.test(result.stdout)
+    )
+      throw new Error(`a new KV namespace for io did not re-upload io alone:\n${result.stdout.slice(-3000)}`);
+  });
+  if (buildsRun(cli) !== buildsBefore) throw new Error('a bindings-only change ran a build');
+
+  // Migration history: 20 more files for io, applied; then the state's size and a no-op up again.
+  addMigrations(join(repoDir, 'packages', 'io', 'migrations'), 20);
+  const applied = await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL]);
+  if (!/io-migrations\b.*\bupdated\b/.test(applied.stdout))
+    throw new Error(`20 new migrations did not update io-migrations:\n${applied.stdout.slice(-3000)}`);
+  const checkpointBytesAfterMigrations = Buffer.byteLength((await cli.ok(['stack', 'export', ...LOCAL])).stdout);
+  const noopUpAfterMigrations = await noop();
+
+  return {
+    fullUp,
+    noopUp,
+    preview: previewSeconds,
+    onePackageUp,
+    bindingsOnlyUp,
+    noopUpAfterMigrations,
+    checkpointBytes,
+    checkpointBytesAfterMigrations,
+    previewPhases,
+    noopPhases,
+  };
+}
+
+const IO_KV_URN =
+  'urn:pulumi:local::create-something::create-something:index:SiteApp$cloudflare:index/workersKvNamespace:WorkersKvNamespace::io-kv';
+
+/** How many builds build.mjs has logged in this CLI's build cache (one line per build in builds.ndjson). */
+function buildsRun(cli: PulumiCli): number {
+  const file = join(cli.env.BUILD_CACHE_DIR as string, 'builds.ndjson');
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+
+/**
+ * `count` migrations after the last one in `dir`, each a table and 100 rows of about 200 bytes (about 20 KB of SQL):
+ * enough that a state holding applied SQL would visibly grow by it.
+ */
+function addMigrations(dir: string, count: number): void {
+  const numbers = readdirSync(dir)
+    .map((f) => Number.parseInt(f, 10))
+    .filter(Number.isFinite);
+  const next = Math.max(0, ...numbers) + 1;
+  for (let i = 0; i < count; i++) {
+    const n = next + i;
+    const rows = Array.from(
+      { length: 100 },
+      (_, row) => `INSERT INTO bench_history_${n} (body) VALUES ('${`row ${row} of migration ${n} `.repeat(7)}');`,
+    );
+    const sql = [`CREATE TABLE bench_history_${n} (id INTEGER PRIMARY KEY, body TEXT NOT NULL);`, ...rows].join('\n');
+    writeFileSync(join(dir, `${String(n).padStart(4, '0')}_bench_history_${n}.sql`), `${sql}\n`);
+  }
+}
+
+function readProgramMarks(file: string): ProgramMarks {
+  const marks = JSON.parse(readFileSync(file, 'utf8')) as { step: string; seconds: number }[];
+  return Object.fromEntries(marks.map(({ step, seconds }) => [step, seconds]));
 }
 
 /** Each of the four sites answers: the timed deploy really built and uploaded them. */

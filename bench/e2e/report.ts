@@ -1,3 +1,4 @@
+import type { EnginePhases } from './phases';
 import type { PulumiTimes } from './pulumi-side';
 import { median } from './timing';
 
@@ -5,6 +6,7 @@ export interface Round extends PulumiTimes {
   baseline: number;
   /** `pulumi preview` of an empty program: the engine's floor. */
   floor: number;
+  floorPhases: EnginePhases;
 }
 
 interface Target {
@@ -30,6 +32,8 @@ export function printTable(
     ['pulumi up, no-op', (r) => r.noopUp],
     ['pulumi preview, bare', (r) => r.preview],
     ['pulumi up, one package changed (io)', (r) => r.onePackageUp],
+    ['pulumi up, bindings only (io KV namespace replaced)', (r) => r.bindingsOnlyUp],
+    ['pulumi up, no-op after 20 more migrations', (r) => r.noopUpAfterMigrations],
     ['pulumi preview, empty program (floor)', (r) => r.floor],
   ];
   const lines = [
@@ -46,7 +50,9 @@ export function printTable(
         `| ${t.what} | ${(t.measured / t.against).toFixed(2)} | ≤ ${t.limit} | ${t.measured / t.against <= t.limit ? 'yes' : 'NO'} |`,
     ),
     '',
-    `checkpoint after the full deploy: ${rounds.map((r) => `${(r.checkpointBytes / 1024).toFixed(0)} KiB`).join(', ')}`,
+    `checkpoint after the full deploy: ${rounds.map((r) => kib(r.checkpointBytes)).join(', ')}; after 20 more migrations (about 400 KB of SQL): ${rounds.map((r) => kib(r.checkpointBytesAfterMigrations)).join(', ')}`,
+    '',
+    ...phaseTable(rounds),
     `load average (1, 5, 15 min): start ${loadAtStart}; end ${loadAtEnd}`,
   ];
   out.write(`${lines.join('\n')}\n`);
@@ -57,12 +63,17 @@ export function printTable(
     noop_s: m((r) => r.noopUp),
     preview_s: m((r) => r.preview),
     one_package_s: m((r) => r.onePackageUp),
+    bindings_only_s: m((r) => r.bindingsOnlyUp),
+    noop_after_migrations_s: m((r) => r.noopUpAfterMigrations),
     floor_s: m((r) => r.floor),
     checkpoint_bytes: m((r) => r.checkpointBytes),
+    checkpoint_after_migrations_bytes: m((r) => r.checkpointBytesAfterMigrations),
     full_over_baseline: m((r) => r.fullUp) / m((r) => r.baseline),
     noop_over_preview: m((r) => r.noopUp) / m((r) => r.preview),
     one_over_full: m((r) => r.onePackageUp) / m((r) => r.fullUp),
     preview_over_floor: m((r) => r.preview) / m((r) => r.floor),
+    bindings_over_full: m((r) => r.bindingsOnlyUp) / m((r) => r.fullUp),
+    noop_after_migrations_over_noop: m((r) => r.noopUpAfterMigrations) / m((r) => r.noopUp),
     rounds: rounds.length,
   };
   out.write(`${JSON.stringify(Object.fromEntries(Object.entries(json).map(([k, v]) => [k, Number(v.toFixed(3))])))}\n`);
@@ -85,6 +96,13 @@ function targets(rounds: Round[]): Target[] {
       limit: 0.3,
     },
     {
+      // The issue asks that it not grow; 1.2 is this machine's run-to-run noise, not a target of its own.
+      what: 'no-op up after 20 more migrations / no-op up',
+      measured: m((r) => r.noopUpAfterMigrations),
+      against: m((r) => r.noopUp),
+      limit: 1.2,
+    },
+    {
       what: 'bare preview / empty-program floor',
       measured: m((r) => r.preview),
       against: m((r) => r.floor),
@@ -92,3 +110,46 @@ function targets(rounds: Round[]): Target[] {
     },
   ];
 }
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+/**
+ * Where the time goes (item 5): the engine's phases of one verbose run each of the bare preview, the no-op up and the
+ * floor, then the program's own marks inside the preview's node process, then each plugin's start. Medians over
+ * rounds; a phase a run does not have (the floor registers no resource) shows a dash.
+ */
+function phaseTable(rounds: Round[]): string[] {
+  const runs: [string, (r: Round) => EnginePhases][] = [
+    ['preview', (r) => r.previewPhases],
+    ['no-op up', (r) => r.noopPhases],
+    ['floor', (r) => r.floorPhases],
+  ];
+  const cell = (values: (number | undefined)[]) => {
+    const known = values.filter((v): v is number => v !== undefined);
+    return known.length ? s2(median(known)) : '–';
+  };
+  const names = (pick: (p: EnginePhases) => Record<string, number>) => [
+    ...new Set(rounds.flatMap((r) => runs.flatMap(([, run]) => Object.keys(pick(run(r)))))),
+  ];
+  const row = (label: string, pick: (p: EnginePhases) => number | undefined) =>
+    `| ${label} | ${runs.map(([, run]) => cell(rounds.map((r) => pick(run(r))))).join(' | ')} |`;
+  return [
+    'Where an engine run spends its time (seconds; one verbose run each, medians over rounds):',
+    '',
+    '| phase | preview | no-op up | floor |',
+    '|---|---:|---:|---:|',
+    ...names((p) => p.phases).map((name) => row(name, (p) => p.phases[name])),
+    row('**total (verbose run)**', (p) => p.total),
+    ...names((p) => p.plugins).map((name) => row(`plugin start: ${name}`, (p) => p.plugins[name])),
+    '',
+    "Inside the preview's program (infra/program-timings.ts), seconds:",
+    '',
+    '| step | median |',
+    '|---|---:|',
+    ...[...new Set(rounds.flatMap((r) => Object.keys(r.previewPhases.program)))].map(
+      (step) => `| ${step} | ${cell(rounds.map((r) => r.previewPhases.program[step]))} |`,
+    ),
+  ];
+}
+
+const s2 = (n: number) => n.toFixed(2);
