@@ -53,7 +53,14 @@ export class SiteApp extends pulumi.ComponentResource {
     const guarded: pulumi.CustomResourceOptions = { parent: this, protect: plan.protect, retainOnDelete: plan.protect };
 
     this.database = new cloudflare.D1Database(`${name}-database`, { accountId, name: plan.databaseName }, guarded);
-    this.kv = new cloudflare.WorkersKvNamespace(`${name}-kv`, { accountId, title: plan.kvTitle }, guarded);
+    // A KV title is unique in an account (Cloudflare answers 10014 "already exists"), so a replacement that keeps the
+    // title (`pulumi up --replace …-kv`) can only delete the old namespace first. The D1 database keeps the default:
+    // a replacement that would wipe a database fails on its name instead of going ahead.
+    this.kv = new cloudflare.WorkersKvNamespace(
+      `${name}-kv`,
+      { accountId, title: plan.kvTitle },
+      { ...guarded, deleteBeforeReplace: true },
+    );
 
     const functionsConfig = {
       compatibilityDate: plan.compatibilityDate,

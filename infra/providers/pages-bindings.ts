@@ -128,6 +128,18 @@ export function repairPatch(wanted: ProjectBindings, live: ProjectBindings | und
   return { deployment_configs };
 }
 
+/** Whether `bindings` has both environments with both maps of ids (not an unknown value or a partial object). */
+export function isWellFormed(bindings: unknown): bindings is ProjectBindings {
+  const isIdMap = (map: unknown) =>
+    typeof map === 'object' && map !== null && Object.values(map).every((id) => typeof id === 'string');
+  return ENVIRONMENTS.every((env) => {
+    const environment = (bindings as Record<string, unknown> | null | undefined)?.[env] as
+      | Record<string, unknown>
+      | undefined;
+    return isIdMap(environment?.d1Databases) && isIdMap(environment?.kvNamespaces);
+  });
+}
+
 export function sameBindings(a: ProjectBindings | undefined, b: ProjectBindings | undefined): boolean {
   return a !== undefined && b !== undefined && JSON.stringify(normalised(a)) === JSON.stringify(normalised(b));
 }
@@ -151,6 +163,9 @@ export const pagesBindingsProvider: pulumi.dynamic.ResourceProvider<PagesBinding
   async diff(_id, olds, news) {
     if (olds.projectName !== news.projectName || olds.accountId !== news.accountId)
       return { changes: true, replaces: ['projectName'], deleteBeforeReplace: false };
+    // Bindings the engine cannot know yet (a bound namespace being replaced: the engine asks before it exists) are
+    // a change by definition; only fully known maps can be compared.
+    if (!isWellFormed(news.bindings)) return { changes: true };
     return { changes: !sameBindings(olds.bindings, news.bindings) };
   },
 

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ProjectBindings, repairPatch, sameBindings } from '../../infra/providers/pages-bindings';
+import {
+  isWellFormed,
+  type ProjectBindings,
+  pagesBindingsProvider,
+  repairPatch,
+  sameBindings,
+} from '../../infra/providers/pages-bindings';
 
 const name = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/);
 const id = fc.stringMatching(/^[0-9a-f]{8}$/);
@@ -66,5 +72,34 @@ describe('PagesBindings repair', () => {
       preview: { d1Databases: {}, kvNamespaces: {} },
     };
     expect(sameBindings(wanted, undefined)).toBe(false);
+  });
+
+  it('a diff whose new bindings the engine does not know yet (a bound KV being replaced) is a change, not a crash', async () => {
+    const known: ProjectBindings = {
+      production: { d1Databases: { DB: 'db-1' }, kvNamespaces: { KV: 'kv-1' } },
+      preview: { d1Databases: {}, kvNamespaces: {} },
+    };
+    // How unknowns reach a dynamic provider: the whole object as the engine's unknown sentinel, or one entry of it.
+    const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+    const inputs = { accountId: 'a', projectName: 'p' };
+    for (const unknown of [UNKNOWN, { production: UNKNOWN, preview: known.preview }, undefined]) {
+      expect(isWellFormed(unknown)).toBe(false);
+      const diff = await pagesBindingsProvider.diff?.(
+        'a/p/bindings',
+        { ...inputs, bindings: known },
+        { ...inputs, bindings: unknown as unknown as ProjectBindings },
+      );
+      expect(diff).toEqual({ changes: true });
+    }
+    expect(isWellFormed(known)).toBe(true);
+    expect(
+      await pagesBindingsProvider.diff?.(
+        'a/p/bindings',
+        { ...inputs, bindings: known },
+        { ...inputs, bindings: known },
+      ),
+    ).toEqual({
+      changes: false,
+    });
   });
 });
