@@ -11,8 +11,9 @@ import { type HashedFile, sha256 } from '../plan/source-hash';
  *
  * - `node_modules/`: dependencies; their versions are hashed from pnpm-lock.yaml instead (at any depth, since a
  *   nested node_modules is never source either).
- * - `.svelte-kit/`, `build/`, `dist/`: what the build writes (SvelteKit's generated files and Pages output, the
- *   adapters' and Workers' `wrangler deploy --outdir dist`). The app's own `pages_build_output_dir` is added to these.
+ * - `.svelte-kit/`, `.svelte-kit-builds/`, `build/`, `dist/`: what the build writes (SvelteKit's generated files and
+ *   Pages output, by hand and in the folder of each infra build, `BUILD_FOLDERS` in infra/commands/build-cache.mjs;
+ *   the adapters' and Workers' `wrangler deploy --outdir dist`). The app's own `pages_build_output_dir` is added.
  * - `.wrangler/`: wrangler's local state and bundling scratch (it writes there while bundling a Worker).
  * - `test/`: the package's own tests; they run against a build, they are not part of it.
  * - `migrations/`, `workers/`: deployed by other resources (the D1 migrations resource, each Worker's own script).
@@ -20,6 +21,7 @@ import { type HashedFile, sha256 } from '../plan/source-hash';
 export const EXCLUDED_FROM_BUILD_INPUTS = [
   'node_modules',
   '.svelte-kit',
+  '.svelte-kit-builds',
   'build',
   'dist',
   '.wrangler',

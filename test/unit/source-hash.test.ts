@@ -287,6 +287,8 @@ const fileEdits: [path: string, sees: string[], ignored?: 'ignored'][] = [
   ['packages/alpha/node_modules/dep/index.js', []],
   ['packages/alpha/src/lib/node_modules/dep/index.js', []],
   ['packages/alpha/.svelte-kit/cloudflare/_worker.js', []],
+  ['packages/alpha/.svelte-kit-builds/0123456789ab-4242/cloudflare/_worker.js', []],
+  ['packages/alpha/.svelte-kit-builds/0123456789ab-4242/generated/server/internal.js', []],
   ['packages/alpha/build/index.js', []],
   ['packages/alpha/dist/index.js', []],
   ['packages/alpha/.wrangler/state/d1.sqlite', []],
@@ -499,6 +501,8 @@ describe('build inputs of this repository', () => {
     const root = join(__dirname, '..', '..');
     const inputs = listBuildInputs(join(root, 'packages', 'space'));
     expect(inputs).toEqual(expect.arrayContaining(['package.json', 'wrangler.jsonc', 'src/routes/+page.svelte']));
-    expect(inputs.filter((p) => /^(node_modules|\.svelte-kit|test|migrations|workers)\//.test(p))).toEqual([]);
+    expect(
+      inputs.filter((p) => /^(node_modules|\.svelte-kit|\.svelte-kit-builds|test|migrations|workers)\//.test(p)),
+    ).toEqual([]);
   });
 });
