@@ -1,4 +1,4 @@
-import adapter from '@create-something/app-kit/adapter';
+import adapter, { kitOutDir } from '@create-something/app-kit/adapter';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 
@@ -7,6 +7,8 @@ export default defineConfig({
     sveltekit({
       // platformProxy gives `vite dev` the same local D1/KV state that `wrangler d1 migrations apply --local` writes.
       adapter: adapter({ platformProxy: { configPath: 'wrangler.jsonc', persist: true } }),
+      // .svelte-kit, or the build's own folder when infra's build.mjs runs it (so two builds of this app can overlap).
+      ...kitOutDir(),
     }),
   ],
 });

@@ -1,8 +1,9 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import adapter, { type AdapterOptions } from '@sveltejs/adapter-cloudflare';
 import type { Adapter, Builder } from '@sveltejs/kit';
 import { build } from 'esbuild';
+import { experimental_readRawConfig } from 'wrangler';
 
 /**
  * Shared by the four apps' vite.config.ts (`adapter: cloudflare({ platformProxy: ... })`).
@@ -12,11 +13,15 @@ import { build } from 'esbuild';
  * This wrapper answers that one call from `generateServerInstance` output (adding the SvelteKit 2
  * manifest field names the adapter's worker still reads); everything else is the official adapter. Drop it once a stable adapter for SvelteKit 3 is published.
  *
+ * It writes the Pages output to `<outDir>/cloudflare` (`.svelte-kit/cloudflare` by default, which is what the apps'
+ * wrangler.jsonc `pages_build_output_dir` says), following SvelteKit's `outDir`, so that a build in its own folder
+ * (see `kitOutDir`) writes nowhere another build does.
+ *
  * It also bundles `_worker.js` with everything it imports (the adapter leaves imports pointing into
- * `.svelte-kit/output`), so `.svelte-kit/cloudflare` is complete on its own: it can be uploaded as is
+ * `<outDir>/output`), so `<outDir>/cloudflare` is complete on its own: it can be uploaded as is
  * and served by Miniflare without another build step.
  */
-export default function cloudflare(options?: AdapterOptions): Adapter {
+export default function cloudflare(options: AdapterOptions = {}): Adapter {
   const official = adapter(options);
   return {
     ...official,
@@ -27,14 +32,58 @@ export default function cloudflare(options?: AdapterOptions): Adapter {
           return Reflect.get(target, key, receiver);
         },
       });
-      await official.adapt(compatible);
-      await bundleWorker(path.join(OUTPUT_DIR, '_worker.js'));
+      const dest = builder.getBuildDirectory('cloudflare');
+      await adapter({ ...options, config: wranglerConfigWritingTo(builder, options.config, dest) }).adapt(compatible);
+      await bundleWorker(path.join(dest, '_worker.js'));
     },
   };
 }
 
-/** Relative to the app directory `vite build` runs in; must equal `pages_build_output_dir` in its wrangler.jsonc. */
-const OUTPUT_DIR = '.svelte-kit/cloudflare';
+/**
+ * The official adapter writes to the wrangler config's `pages_build_output_dir`, a fixed folder. This writes a copy
+ * of the app's config (found as the adapter finds it, JSONC comments dropped) that says `dest` instead, into the
+ * build's own folder, and returns its path for the adapter's `config` option.
+ */
+function wranglerConfigWritingTo(builder: Builder, config: string | undefined, dest: string): string {
+  const { rawConfig, configPath } = experimental_readRawConfig({ config });
+  if (!configPath) throw new Error('No wrangler config (wrangler.jsonc) found for the Cloudflare adapter');
+  const copy = path.join(builder.getBuildDirectory('cloudflare-config'), 'wrangler.json');
+  mkdirSync(path.dirname(copy), { recursive: true });
+  writeFileSync(copy, JSON.stringify({ ...rawConfig, pages_build_output_dir: dest }, null, 2));
+  return copy;
+}
+
+/** The generated tsconfig as SvelteKit hands it to `typescript.config`, paths relative to node_modules/$app. */
+type GeneratedTsconfig = { compilerOptions?: { rootDirs?: string[] } };
+
+/**
+ * Kit options for a build into its own folder: build.mjs (infra/commands) sets `SVELTEKIT_OUT_DIR` (relative to the
+ * app) so that two builds of one app can run at once; without it (`vite build`, `vite dev` by hand) SvelteKit's
+ * default `.svelte-kit` stays. Spread into `sveltekit({ ... })`.
+ */
+export function kitOutDir(env: NodeJS.ProcessEnv = process.env): {
+  outDir?: string;
+  typescript?: { config: (config: GeneratedTsconfig) => GeneratedTsconfig };
+} {
+  const outDir = env.SVELTEKIT_OUT_DIR;
+  if (!outDir) return {};
+  const types = `${path.posix.normalize(outDir.split(path.sep).join('/')).replace(/\/+$/, '')}/types`;
+  return {
+    outDir,
+    // SvelteKit also writes node_modules/$app/tsconfig.json, which every build of the app, svelte-check and the
+    // editor read, with `rootDirs` naming `<outDir>/types`. Keeping that entry on `.svelte-kit/types` leaves the file
+    // as a hand build writes it, so a build in its own folder neither rewrites it while another build reads it nor
+    // leaves it naming a folder build.mjs deletes. (The option is deprecated: these builds log a warning.)
+    typescript: {
+      config: (config) => {
+        const rootDirs = config.compilerOptions?.rootDirs?.map((dir) =>
+          dir.endsWith(`/${types}`) ? `${dir.slice(0, -types.length)}.svelte-kit/types` : dir,
+        );
+        return { ...config, compilerOptions: { ...config.compilerOptions, rootDirs } };
+      },
+    },
+  };
+}
 
 async function bundleWorker(file: string): Promise<void> {
   await build({
