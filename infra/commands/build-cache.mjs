@@ -1,7 +1,16 @@
-// The build cache and the locks build.mjs and upload.mjs share. Plain Node, no dependencies: it runs in the
-// commands Pulumi starts, from the repository root.
+// The build cache, build folders and locks build.mjs and upload.mjs share. Plain Node, no dependencies: it runs in
+// the commands Pulumi starts, from the repository root.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -58,6 +67,29 @@ export function pruneBuilds(packageDir, keep) {
     .sort((a, b) => b.at - a.at);
   for (const old of builds.slice(KEEP_PER_PACKAGE))
     if (old.path !== keep) rmSync(old.path, { recursive: true, force: true });
+}
+
+/**
+ * Where builds write (SvelteKit's `outDir`, as `SVELTEKIT_OUT_DIR`), relative to their package: one folder per build,
+ * so that two builds of one package never write into the same folder. Inside the package, because Vite and Node find
+ * `node_modules` by walking up from the files the build generates. Never a build input: listed in
+ * infra/inventory/source-files.ts and .gitignore.
+ */
+export const BUILD_FOLDERS = '.svelte-kit-builds';
+
+/** This process's build folder for `inputHash`, relative to the package (the hash prefix is for people reading it). */
+export function buildFolder(inputHash) {
+  return `${BUILD_FOLDERS}/${inputHash.slice(0, 12)}-${process.pid}`;
+}
+
+/** Removes the build folders of builds whose process is gone (killed before it could remove its own). */
+export function removeAbandonedBuildFolders(packageDir) {
+  const folders = join(packageDir, BUILD_FOLDERS);
+  if (!existsSync(folders)) return;
+  for (const entry of readdirSync(folders, { withFileTypes: true })) {
+    const pid = Number(/-(\d+)$/.exec(entry.name)?.[1]);
+    if (pid && !alive(pid)) rmSync(join(folders, entry.name), { recursive: true, force: true });
+  }
 }
 
 function alive(pid) {

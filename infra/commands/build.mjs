@@ -6,14 +6,27 @@
 // the cached output it needs is gone (another machine, a pruned cache).
 //
 // Why a cache outside the package: the upload can re-run without a rebuild (bindings changed, or a retry after an
-// unrelated failure), and what was uploaded is kept apart from `.svelte-kit`, which the next build overwrites.
+// unrelated failure), and what was uploaded is kept apart from the build's folder, which is removed afterwards.
+// Why a folder per build (`packages/<pkg>/.svelte-kit-builds/<hash>-<pid>`, SvelteKit's outDir through
+// SVELTEKIT_OUT_DIR, instead of the `.svelte-kit` a hand build uses): two stacks deployed from one checkout can build
+// one package at the same time without writing into each other's output.
 // Why locks: at most BUILD_CONCURRENCY builds (default: the machine's cores) run at once, so four builds on two cores
-// do not thrash; and one package builds once at a time, so two stacks deployed from one checkout never build into the
-// same `.svelte-kit` together.
+// do not thrash; and the same inputs build once at a time, so a second run of them waits and takes the first's result
+// instead of building it again and replacing the cache entry an upload may be reading.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cachedBuild, cacheRoot, copyTree, hashTree, pruneBuilds, withLock, withSlot } from './build-cache.mjs';
+import {
+  buildFolder,
+  cachedBuild,
+  cacheRoot,
+  copyTree,
+  hashTree,
+  pruneBuilds,
+  removeAbandonedBuildFolders,
+  withLock,
+  withSlot,
+} from './build-cache.mjs';
 import { withoutCloudflareCredentials } from './credentials.mjs';
 
 const packageDirRelative = process.env.PACKAGE_DIR;
@@ -23,7 +36,9 @@ if (!packageDirRelative || !inputHash)
 const root = process.cwd();
 if (!existsSync(join(root, 'Pulumi.yaml'))) fail(`must run from the repository root (no Pulumi.yaml in ${root})`);
 const packageDir = resolve(root, packageDirRelative);
-const built = join(packageDir, '.svelte-kit', 'cloudflare');
+const outDir = buildFolder(inputHash);
+const built = join(packageDir, outDir, 'cloudflare');
+const removeOutDir = () => rmSync(join(packageDir, outDir), { recursive: true, force: true });
 const slots = Number(process.env.BUILD_CONCURRENCY ?? 0) || undefined;
 
 const target = cachedBuild(packageDirRelative, inputHash);
@@ -32,39 +47,51 @@ if (existsSync(join(target, 'complete'))) {
   done(false);
 }
 
-await withSlot(slots, async () =>
-  withLock(`package-${packageDirRelative.replace(/[^a-z0-9-]/gi, '_')}`, async () => {
-    // Another run may have built these inputs while this one waited.
-    if (existsSync(join(target, 'complete'))) return;
+let rebuilt = false;
+await withLock(`inputs-${packageDirRelative.replace(/[^a-z0-9-]/gi, '_')}-${inputHash}`, async () => {
+  // Another run may have built these inputs while this one waited.
+  if (existsSync(join(target, 'complete'))) {
+    step(`reusing the build of ${inputHash.slice(0, 12)} (built meanwhile by another run)`);
+    return;
+  }
+  await withSlot(slots, async () => {
+    removeAbandonedBuildFolders(packageDir);
+    removeOutDir(); // left by a dead run that had this pid and hash
+    // On every exit, fail() included: the build's folder is scratch, its result goes to the cache.
+    process.on('exit', removeOutDir);
     const started = new Date();
-    step(`build started ${started.toISOString()}`);
+    step(`build started ${started.toISOString()} in ${join(packageDirRelative, outDir)}`);
     const result = spawnSync('pnpm', ['run', 'build'], {
       cwd: packageDir,
       stdio: ['ignore', 2, 2],
-      env: withoutCloudflareCredentials(process.env),
+      env: { ...withoutCloudflareCredentials(process.env), SVELTEKIT_OUT_DIR: outDir },
     });
     if (result.error) fail(`could not start pnpm: ${result.error.message}`);
     if (result.status !== 0) fail(`pnpm run build exited with ${result.status}`);
     if (!existsSync(built))
-      fail(`the build finished but ${built} does not exist: is the app using @sveltejs/adapter-cloudflare?`);
+      fail(
+        `the build finished but ${built} does not exist: does the app's vite.config.ts pass kitOutDir() (SVELTEKIT_OUT_DIR) to sveltekit(), with the app-kit Cloudflare adapter?`,
+      );
     const partial = `${target}.partial-${process.pid}`;
     rmSync(partial, { recursive: true, force: true });
     copyTree(built, join(partial, 'out'));
+    removeOutDir();
     writeFileSync(join(partial, 'output-hash'), hashTree(join(partial, 'out')));
     writeFileSync(join(partial, 'complete'), started.toISOString());
     rmSync(target, { recursive: true, force: true });
     renameSync(partial, target);
+    rebuilt = true;
     const finished = new Date();
     step(`build finished ${finished.toISOString()} (${((finished - started) / 1000).toFixed(1)} s)`);
     // One line per build in the cache's timeline, to see from outside which builds ran and whether they overlapped.
     appendFileSync(
       join(cacheRoot(), 'builds.ndjson'),
-      `${JSON.stringify({ package: packageDirRelative, inputHash, started: started.toISOString(), finished: finished.toISOString() })}\n`,
+      `${JSON.stringify({ package: packageDirRelative, inputHash, outDir, started: started.toISOString(), finished: finished.toISOString() })}\n`,
     );
-  }),
-);
+  });
+});
 pruneBuilds(packageDirRelative, target);
-done(true);
+done(rebuilt);
 
 function done(rebuilt) {
   const outputHash = readFileSync(join(target, 'output-hash'), 'utf8');

@@ -14,12 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EXCLUDED_FROM_BUILD_INPUTS } from '../../infra/inventory/source-files';
 
 const COMMANDS = join(__dirname, '..', '..', 'infra', 'commands');
 const TOKEN = 'secret-token-that-the-build-must-not-see-0000';
 
 /**
  * A repository root the build and upload commands accept: Pulumi.yaml, infra/commands, one package whose build
+ * writes into SvelteKit's outDir (`SVELTEKIT_OUT_DIR`, else `.svelte-kit`) as the apps' vite.config.ts does, and
  * records the environment it ran with and counts its runs, and a wrangler stand-in on node_modules/.bin that records
  * its environment and arguments and reports a deployment the way wrangler's structured output does. The real
  * wrangler and SvelteKit builds are exercised by the end-to-end tier.
@@ -38,8 +40,9 @@ function fakeRepo(): { root: string; run: (script: string, extra?: Record<string
   writeFileSync(
     join(pkg, 'build.cjs'),
     `const fs = require('node:fs');
-fs.mkdirSync('.svelte-kit/cloudflare', { recursive: true });
-fs.writeFileSync('.svelte-kit/cloudflare/index.html', 'hello');
+const out = (process.env.SVELTEKIT_OUT_DIR || '.svelte-kit') + '/cloudflare';
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(out + '/index.html', 'hello');
 fs.writeFileSync(${JSON.stringify(join(root, 'build-env.json'))}, JSON.stringify(process.env));
 fs.appendFileSync(${JSON.stringify(join(root, 'builds.log'))}, 'built\\n');
 `,
@@ -100,6 +103,12 @@ describe('build.mjs and upload.mjs', () => {
     expect(readFileSync(join(root, 'cache', 'packages_site', 'a'.repeat(64), 'out', 'index.html'), 'utf8')).toBe(
       'hello',
     );
+    // Its own folder in the package, which is never a build input, removed once the output is in the cache.
+    const outDir = buildEnv.SVELTEKIT_OUT_DIR as string;
+    expect(outDir).toMatch(/^\.svelte-kit-builds\/a{12}-\d+$/);
+    expect(EXCLUDED_FROM_BUILD_INPUTS).toContain(outDir.split('/')[0]);
+    expect(existsSync(join(root, 'packages', 'site', outDir))).toBe(false);
+    expect(existsSync(join(root, 'packages', 'site', '.svelte-kit'))).toBe(false);
     expect(lastJson(repo.run('build.mjs'))).toEqual({ outputHash: first.outputHash, reused: true });
     expect(readFileSync(join(root, 'builds.log'), 'utf8')).toBe('built\n');
   });
@@ -133,10 +142,13 @@ describe('build.mjs and upload.mjs', () => {
     expect(existsSync(join(root, 'wrangler.json'))).toBe(true);
   });
 
-  it('a failing build names its package and leaves nothing in the cache', () => {
+  it('a failing build names its package and leaves nothing in the cache, nor its folder in the package', () => {
     const repo = fakeRepo();
     root = repo.root;
-    writeFileSync(join(root, 'packages', 'site', 'build.cjs'), 'process.exit(3)\n');
+    writeFileSync(
+      join(root, 'packages', 'site', 'build.cjs'),
+      "require('node:fs').mkdirSync(process.env.SVELTEKIT_OUT_DIR + '/cloudflare', { recursive: true }); process.exit(3)\n",
+    );
     let stderr = '';
     try {
       repo.run('build.mjs');
@@ -145,50 +157,102 @@ describe('build.mjs and upload.mjs', () => {
     }
     expect(stderr).toContain('[build packages/site] error: pnpm run build exited with 3');
     expect(existsSync(join(root, 'cache', 'packages_site', 'a'.repeat(64), 'complete'))).toBe(false);
+    expect(buildFolders(root, 'packages/site')).toEqual([]);
   });
 
-  it('BUILD_CONCURRENCY=1 runs builds of two packages one after the other; two runs of one package take turns', async () => {
+  it('a build removes the folders of killed builds, not those of running ones', async () => {
     const repo = fakeRepo();
     root = repo.root;
-    const other = join(root, 'packages', 'other');
-    mkdirSync(other, { recursive: true });
-    for (const dir of [join(root, 'packages', 'site'), other]) {
-      writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, scripts: { build: 'node build.cjs' } }));
-      // Slow enough that two unlimited builds would overlap.
-      writeFileSync(
-        join(dir, 'build.cjs'),
-        "const fs = require('node:fs'); fs.mkdirSync('.svelte-kit/cloudflare', { recursive: true }); fs.writeFileSync('.svelte-kit/cloudflare/index.html', String(Date.now())); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);\n",
-      );
-    }
-    const run = promisify(execFile);
-    const build = (pkg: string, hash: string, slots: string) =>
-      run('node', [join(root as string, 'infra', 'commands', 'build.mjs')], {
-        cwd: root,
-        env: {
-          ...process.env,
-          BUILD_CACHE_DIR: join(root as string, 'cache'),
-          PACKAGE_DIR: pkg,
-          BUILD_INPUT_HASH: hash,
-          BUILD_CONCURRENCY: slots,
-        },
-      });
-    const timeline = () =>
-      readFileSync(join(root as string, 'cache', 'builds.ndjson'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { package: string; started: string; finished: string });
-    const overlaps = (runs: { started: string; finished: string }[]) =>
-      runs.some((a) => runs.some((b) => a !== b && a.started < b.finished && b.started < a.finished));
+    const folders = join(root, 'packages', 'site', '.svelte-kit-builds');
+    const gone = await promisify(execFile)('node', ['-e', 'console.log(process.pid)']);
+    for (const name of [`${'b'.repeat(12)}-${gone.stdout.trim()}`, `${'c'.repeat(12)}-${process.pid}`])
+      mkdirSync(join(folders, name, 'cloudflare'), { recursive: true });
+    repo.run('build.mjs');
+    expect(buildFolders(root, 'packages/site')).toEqual([`${'c'.repeat(12)}-${process.pid}`]);
+  });
 
-    await Promise.all([build('packages/site', 'b'.repeat(64), '1'), build('packages/other', 'c'.repeat(64), '1')]);
-    expect(timeline()).toHaveLength(2);
-    expect(overlaps(timeline())).toBe(false);
-    // Two slots, but one package: two stacks building the same package never share .svelte-kit at once.
-    await Promise.all([build('packages/site', 'd'.repeat(64), '2'), build('packages/site', 'e'.repeat(64), '2')]);
-    expect(timeline()).toHaveLength(4);
-    expect(overlaps(timeline().slice(2))).toBe(false);
-    // Two slots, two packages: they do run side by side.
-    await Promise.all([build('packages/site', 'f'.repeat(64), '2'), build('packages/other', '0'.repeat(64), '2')]);
-    expect(overlaps(timeline().slice(4))).toBe(true);
+  it('BUILD_CONCURRENCY=1 runs builds of two packages one after the other; with 2 they run side by side', async () => {
+    root = slowRepo(['packages/site', 'packages/other']);
+    await Promise.all([build(root, 'packages/site', 'b', '1'), build(root, 'packages/other', 'c', '1')]);
+    expect(timeline(root)).toHaveLength(2);
+    expect(overlaps(timeline(root))).toBe(false);
+    await Promise.all([build(root, 'packages/site', 'f', '2'), build(root, 'packages/other', '0', '2')]);
+    expect(overlaps(timeline(root).slice(2))).toBe(true);
+  });
+
+  it('two builds of one package with different inputs run at the same time, each in its own folder', async () => {
+    root = slowRepo(['packages/site']);
+    const [d, e] = await Promise.all([build(root, 'packages/site', 'd', '2'), build(root, 'packages/site', 'e', '2')]);
+    expect([lastJson(d.stdout).reused, lastJson(e.stdout).reused]).toEqual([false, false]);
+    const runs = timeline(root);
+    expect(runs).toHaveLength(2);
+    expect(overlaps(runs)).toBe(true);
+    expect(runs[0]?.outDir).not.toBe(runs[1]?.outDir);
+    // Each wrote its inputs' content, slept, and its cache entry still holds that content: nothing was shared.
+    for (const hash of ['d', 'e'])
+      expect(readFileSync(join(root, 'cache', 'packages_site', hash.repeat(64), 'out', 'index.html'), 'utf8')).toBe(
+        `built from ${hash.repeat(64)}`,
+      );
+    expect(buildFolders(root, 'packages/site')).toEqual([]);
+  });
+
+  it("two runs of the same inputs build once: the second waits and takes the first one's result", async () => {
+    root = slowRepo(['packages/site']);
+    const [first, second] = await Promise.all([
+      build(root, 'packages/site', '1', '2'),
+      build(root, 'packages/site', '1', '2'),
+    ]);
+    expect(timeline(root)).toHaveLength(1);
+    expect([lastJson(first.stdout).reused, lastJson(second.stdout).reused].sort()).toEqual([false, true]);
+    expect(lastJson(first.stdout).outputHash).toBe(lastJson(second.stdout).outputHash);
   });
 });
+
+/** A fake repository whose packages' builds write content that depends on their inputs, then sleep 500 ms. */
+function slowRepo(packages: string[]): string {
+  const { root } = fakeRepo();
+  for (const pkg of packages) {
+    const dir = join(root, pkg);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, scripts: { build: 'node build.cjs' } }));
+    writeFileSync(
+      join(dir, 'build.cjs'),
+      `const fs = require('node:fs');
+const out = (process.env.SVELTEKIT_OUT_DIR || '.svelte-kit') + '/cloudflare';
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(out + '/index.html', 'built from ' + process.env.BUILD_INPUT_HASH);
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+`,
+    );
+  }
+  return root;
+}
+
+/** build.mjs for `pkg`, with the input hash `hash` repeated to 64 characters and `slots` build slots. */
+function build(root: string, pkg: string, hash: string, slots: string) {
+  return promisify(execFile)('node', [join(root, 'infra', 'commands', 'build.mjs')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      BUILD_CACHE_DIR: join(root, 'cache'),
+      PACKAGE_DIR: pkg,
+      BUILD_INPUT_HASH: hash.repeat(64),
+      BUILD_CONCURRENCY: slots,
+    },
+  });
+}
+
+type Run = { package: string; outDir: string; started: string; finished: string };
+const timeline = (root: string): Run[] =>
+  readFileSync(join(root, 'cache', 'builds.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Run);
+const overlaps = (runs: Run[]) =>
+  runs.some((a) => runs.some((b) => a !== b && a.started < b.finished && b.started < a.finished));
+
+/** What is left in a package's build folders. */
+function buildFolders(root: string, pkg: string): string[] {
+  const folders = join(root, pkg, '.svelte-kit-builds');
+  return existsSync(folders) ? readdirSync(folders) : [];
+}
