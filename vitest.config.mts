@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // `pnpm test` runs every tier: the infra unit tests here, and each package's own vitest project (apps on Miniflare,
-// emulator conformance, SDK), plus the end-to-end tier in test/e2e when the Pulumi toolchain is available.
+// emulator conformance, SDK), then the end-to-end tier in test/e2e when the Pulumi toolchain is available. The
+// end-to-end tier runs second, on its own (package.json `test`): its SvelteKit builds keep both cores busy, and beside
+// them a browser test that takes 2 s alone timed out at 30 s.
 export default defineConfig({
   test: {
     projects: [
