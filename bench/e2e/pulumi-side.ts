@@ -18,8 +18,13 @@ export interface PulumiTimes {
   noopUpAfterMigrations: number;
   /** Size of `pulumi stack export` right after the full deploy. */
   checkpointBytes: number;
-  /** The same after 20 added migrations (about 20 KB of SQL each) have been applied. */
+  /**
+   * The same right after 20 added migrations (about 20 KB of SQL each) have been applied: the run that applies files
+   * records them as its checked inputs, SQL included (outputs keep names and hashes only).
+   */
   checkpointBytesAfterMigrations: number;
+  /** And after the next `up`, whose check keeps only the name and hash of files the database has. */
+  checkpointBytesAfterNextRun: number;
   /** Where an unchanged preview and a no-op up spend their time (one verbose run of each, not the timed ones). */
   previewPhases: EnginePhases & { program: ProgramMarks };
   noopPhases: EnginePhases;
@@ -153,6 +158,7 @@ export async function pulumiRound(
     throw new Error(`20 new migrations did not update io-migrations:\n${applied.stdout.slice(-3000)}`);
   const checkpointBytesAfterMigrations = Buffer.byteLength((await cli.ok(['stack', 'export', ...LOCAL])).stdout);
   const noopUpAfterMigrations = await noop();
+  const checkpointBytesAfterNextRun = Buffer.byteLength((await cli.ok(['stack', 'export', ...LOCAL])).stdout);
 
   return {
     fullUp,
@@ -163,6 +169,7 @@ export async function pulumiRound(
     noopUpAfterMigrations,
     checkpointBytes,
     checkpointBytesAfterMigrations,
+    checkpointBytesAfterNextRun,
     previewPhases,
     noopPhases,
   };
