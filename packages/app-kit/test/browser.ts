@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { RunningApp } from './harness.ts';
 
@@ -47,4 +47,23 @@ export function describeInBrowser(startApp: () => Promise<RunningApp>, tests: (c
       },
     });
   });
+}
+
+/**
+ * Holds the app's JavaScript back until `release()`, so a test can type into a form before the page hydrates, as a
+ * person on a slow connection or a busy machine does. Hydration used to reset such input (`value={x ?? ''}` makes
+ * Svelte write '' over what was typed), which then failed `required` and left the form unsent. `release()` lets the
+ * scripts load and waits until the page has been quiet for a while, i.e. has hydrated.
+ */
+export async function holdHydration(page: Page): Promise<{ release(): Promise<void> }> {
+  const held: Route[] = [];
+  let holding = true;
+  await page.route('**/_app/immutable/**', (route) => (holding ? held.push(route) : route.continue()));
+  return {
+    async release() {
+      holding = false;
+      await Promise.all(held.splice(0).map((route) => route.continue()));
+      await page.waitForLoadState('networkidle');
+    },
+  };
 }

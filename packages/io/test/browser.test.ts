@@ -1,15 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { describeInBrowser } from '@create-something/app-kit/test/browser';
+import { describeInBrowser, holdHydration } from '@create-something/app-kit/test/browser';
 import { expect, it } from 'vitest';
 import { ROOT, startApp } from './harness.ts';
 
 describeInBrowser(startApp, (ctx) => {
   it('searches the articles and sends feedback through the form', async () => {
     const page = await ctx.browser.newPage({ viewport: { width: 1100, height: 900 } });
-    await page.goto(new URL('/', ctx.app.url).href);
-    await expect(page.getByRole('heading', { name: 'Edge-First SvelteKit' }).isVisible()).resolves.toBe(true);
+    // Typed before the page hydrates: hydration must keep it (it used to clear it, and `required` held the search).
+    const hydration = await holdHydration(page);
+    await page.goto(new URL('/', ctx.app.url).href, { waitUntil: 'commit' });
+    await page.getByRole('heading', { name: 'Edge-First SvelteKit' }).waitFor();
     await page.getByLabel('Search articles').fill('migrations');
+    await hydration.release();
+    expect(await page.getByLabel('Search articles').inputValue()).toBe('migrations');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('1 result for “migrations”').waitFor();
     mkdirSync(path.join(ROOT, 'test-artifacts'), { recursive: true });

@@ -1,15 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { describeInBrowser } from '@create-something/app-kit/test/browser';
+import { describeInBrowser, holdHydration } from '@create-something/app-kit/test/browser';
 import { expect, it } from 'vitest';
 import { ROOT, startApp } from './harness.ts';
 
 describeInBrowser(startApp, (ctx) => {
   it('subscribes to the newsletter through the form', async () => {
     const page = await ctx.browser.newPage({ viewport: { width: 1100, height: 900 } });
-    await page.goto(new URL('/', ctx.app.url).href);
-    await expect(page.getByRole('heading', { name: 'Make it real' }).isVisible()).resolves.toBe(true);
+    // Typed before the page hydrates: hydration must keep it (it used to clear it, and the form never went out).
+    const hydration = await holdHydration(page);
+    await page.goto(new URL('/', ctx.app.url).href, { waitUntil: 'commit' });
+    await page.getByRole('heading', { name: 'Make it real' }).waitFor();
     await page.getByLabel('Email').fill('friend@example.org');
+    await hydration.release();
+    expect(await page.getByLabel('Email').inputValue()).toBe('friend@example.org');
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.getByText('Subscribed friend@example.org. See you next month.').waitFor();
     const row = await ctx.app.db.prepare('SELECT email FROM subscribers').first<{ email: string }>();
