@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // `pnpm test` runs every tier: the infra unit tests here, and each package's own vitest project (apps on Miniflare,
 // emulator conformance, SDK), then the end-to-end tier in test/e2e when the Pulumi toolchain is available. The
-// end-to-end tier runs second, on its own (package.json `test`): its SvelteKit builds keep both cores busy, and beside
-// them a browser test that takes 2 s alone timed out at 30 s.
+// end-to-end tier runs second, on its own (package.json `test`): its SvelteKit builds keep both cores busy, and the
+// app tiers beside them ran several times slower (that load is what exposed the forms' hydration race).
 export default defineConfig({
   test: {
     projects: [
