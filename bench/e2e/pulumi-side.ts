@@ -87,10 +87,7 @@ export async function pulumiRound(
   round: number,
 ): Promise<PulumiTimes> {
   const cli = new PulumiCli(repoDir, stateDir, toolchain);
-  await cli.ok(['stack', 'init', 'local']);
-  await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...LOCAL]);
-  await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...LOCAL]);
-  await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', token, ...LOCAL]);
+  await cli.initStackOnEmulator('local', emulator, { token });
 
   const up = async (expect: RegExp, why: string) => {
     const result = await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL]);

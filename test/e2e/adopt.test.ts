@@ -107,19 +107,11 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
     const definition = readFileSync(prodDefinition, 'utf8');
     expect(definition).toContain('customDomains: {},');
     writeFileSync(prodDefinition, definition.replace('customDomains: {},', `customDomains: { ltd: ['${DOMAIN}'] },`));
-    await cli.ok(['stack', 'init', 'prod']);
-    await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...prod]);
-    await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...prod]);
-    await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...prod]);
-    // The bearer secret the motion-extractor Worker is deployed with (infra/plan/worker-secrets.ts).
-    await cli.ok([
-      'config',
-      'set',
-      '--secret',
-      'create-something:motionExtractorToken',
-      'e2e-adopt-worker-secret-0000000000000000',
-      ...prod,
-    ]);
+    // With the bearer secret the motion-extractor Worker is deployed with (infra/plan/worker-secrets.ts).
+    await cli.initStackOnEmulator('prod', emulator, {
+      token: TOKEN,
+      secrets: { 'create-something:motionExtractorToken': 'e2e-adopt-worker-secret-0000000000000000' },
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -113,10 +113,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
     copy = makeWorkCopy();
     cli = new PulumiCli(copy.dir, join(scratch, 'state'), toolchain as Toolchain);
-    await cli.ok(['stack', 'init', 'local']);
-    await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...local]);
-    await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...local]);
-    await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...local]);
+    await cli.initStackOnEmulator('local', emulator, { token: TOKEN });
   }, 120_000);
 
   afterAll(async () => {
@@ -468,9 +465,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     const review = new PulumiCli(copy.dir, join(scratch, 'state'), toolchain as Toolchain);
     review.env.CLOUDFLARE_API_TOKEN = TOKEN;
     const pr = ['--stack', 'pr-7'];
-    await review.ok(['stack', 'init', 'pr-7']);
-    await review.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...pr]);
-    await review.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...pr]);
+    await review.initStackOnEmulator('pr-7', emulator, { token: undefined });
     const up = await review.ok(['up', '--yes', '--skip-preview', ...pr]);
     expect(up.stdout + up.stderr).toContain('CLOUDFLARE_API_TOKEN from the environment');
     const reviewApps = JSON.parse((await review.ok(['stack', 'output', 'apps', '--json', ...pr])).stdout) as Record<
@@ -548,18 +543,10 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
 
   it("f. with prod's protection, renaming a D1 database fails before touching anything and the data stays", async () => {
     const prod = ['--stack', 'prod'];
-    await cli.ok(['stack', 'init', 'prod']);
-    await cli.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...prod]);
-    await cli.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...prod]);
-    await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...prod]);
-    await cli.ok([
-      'config',
-      'set',
-      '--secret',
-      'create-something:motionExtractorToken',
-      'e2e-worker-secret-0000000000000000000000',
-      ...prod,
-    ]);
+    await cli.initStackOnEmulator('prod', emulator, {
+      token: TOKEN,
+      secrets: { 'create-something:motionExtractorToken': 'e2e-worker-secret-0000000000000000000000' },
+    });
     const app = 'urn:pulumi:prod::create-something::create-something:index:SiteApp::space';
     const database =
       'urn:pulumi:prod::create-something::create-something:index:SiteApp$cloudflare:index/d1Database:D1Database::space-database';

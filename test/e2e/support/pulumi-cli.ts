@@ -61,6 +61,23 @@ export class PulumiCli {
     });
   }
 
+  /**
+   * `stack init` and the config that points the stack at an emulator: its API base URL and account, the token unless
+   * the stack is to read it from the environment (`token: undefined`, as CI does), and `secrets` as Pulumi secrets.
+   */
+  async initStackOnEmulator(
+    stack: string,
+    emulator: { url: string; accountId: string },
+    { token, secrets = {} }: { token: string | undefined; secrets?: Record<string, string> },
+  ): Promise<void> {
+    const on = ['--stack', stack];
+    await this.ok(['stack', 'init', stack]);
+    await this.ok(['config', 'set', 'cloudflare:baseUrl', emulator.url, ...on]);
+    await this.ok(['config', 'set', 'create-something:accountId', emulator.accountId, ...on]);
+    if (token !== undefined) await this.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', token, ...on]);
+    for (const [key, value] of Object.entries(secrets)) await this.ok(['config', 'set', '--secret', key, value, ...on]);
+  }
+
   /** Like run, but a non-zero exit fails with everything the CLI printed. */
   async ok(args: string[]): Promise<CliResult> {
     const result = await this.run(args);
