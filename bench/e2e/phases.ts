@@ -23,7 +23,7 @@ const MILESTONES: [phase: string, ends: RegExp][] = [
   // The CLI loads the stack and asks the language host about itself (it runs the package manager's `--version`).
   ['CLI start and language host metadata', /^langhost\[nodejs\]\.About\(\) success/],
   ['plugin resolution', /^langhost\[nodejs\]\.Run\(.*\) executing/],
-  // Node, the transpiler hook and the Pulumi SDK's runner, until it registers the stack resource.
+  // Node and the Pulumi SDK's runner, until it registers the stack resource (the program itself loads after this).
   ['node and SDK start', /^ResourceMonitor\.RegisterResource received: t=pulumi:pulumi:Stack,/],
   // The program's own work before its first resource: imports, config, inventory scan, hashing, planning.
   ['program until its first resource', /^ResourceMonitor\.RegisterResource received: t=(?!pulumi:pulumi:Stack,)/],
