@@ -282,6 +282,15 @@ cmp -s "$dynamic" "$bin/pulumi-resource-pulumi-nodejs" 2>/dev/null || {
 	mv -f "$bin/.pulumi-resource-pulumi-nodejs.$$" "$bin/pulumi-resource-pulumi-nodejs"
 }
 
+# --- the project's own provider plugin: run from the repository, never copied --------------
+# Pulumi.yaml names infra/provider/bin under plugins.providers, so the engine starts the checked-out code itself (a
+# copy in the plugin home would go stale with every change to it). Here it is only checked and recorded.
+own_plugin="$root/infra/provider/bin/pulumi-resource-createsomething"
+[[ -x $own_plugin ]] || die "$own_plugin is missing or not executable (git keeps its mode: check out the repository again)"
+grep -q 'path: infra/provider/bin' "$root/Pulumi.yaml" || die "Pulumi.yaml must name infra/provider/bin under plugins.providers"
+own_version=$(sed -n "s/^export const PROVIDER_VERSION = '\([0-9.]*\)';/\1/p" "$root/infra/provider/identity.ts")
+[[ -n $own_version ]] || die "infra/provider/identity.ts must export PROVIDER_VERSION as a version string"
+
 # --- toolchain.json: what was used, from where, with which sha256 ---------------------------
 sha256_of() { # sha256 of <file>, recomputed only when its size or mtime changed (the provider is 238 MB)
 	local stamp memo="$cache_root/$key/sha256-$(basename "$1")"
@@ -310,6 +319,9 @@ host_reported=$(version_of "$bin/pulumi-language-nodejs" -version)
 	describe pulumi-resource-cloudflare "$(plugin_dir "$home" cloudflare "$cloudflare_version")/pulumi-resource-cloudflare" "$cloudflare_version"
 	printf ',\n'
 	describe pulumi-resource-command "$(plugin_dir "$home" command "$command_version")/pulumi-resource-command" "$command_version"
+	printf '\n  },\n  "projectPlugins": {\n'
+	printf '    "pulumi-resource-createsomething": {"version": "%s", "path": "%s", "source": "this repository (Pulumi.yaml plugins.providers)"}' \
+		"$own_version" "infra/provider/bin/pulumi-resource-createsomething"
 	printf '\n  }\n}\n'
 } >"$manifest.$$"
 mv -f "$manifest.$$" "$manifest"

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
+import { PagesUpload } from '../resources/pages-deployment';
 
 export interface PagesDeploymentArgs {
   /**
@@ -35,7 +36,7 @@ export interface PagesDeploymentArgs {
    */
   deploymentSnapshot: pulumi.Input<Record<string, unknown>>;
   accountId: string;
-  /** Passed to wrangler as a secret environment value. */
+  /** Only when the stack's config holds the token: passed to wrangler, kept in the state as a secret. */
   apiToken?: pulumi.Input<string>;
   /** API base URL for wrangler (`CLOUDFLARE_API_BASE_URL`); unset for Cloudflare itself. */
   apiBaseUrl?: string;
@@ -47,18 +48,12 @@ export interface PagesDeploymentArgs {
   uploadAfter?: pulumi.Resource[];
 }
 
-/** The deployment wrangler reported. */
-export interface PagesDeploymentResult {
-  deploymentId: string;
-  url: string;
-  alias: string | null;
-}
-
 /**
- * Builds a SvelteKit app (`<name>-build`, into the build cache, at the start of `pulumi up`) and uploads its output
- * with `wrangler pages deploy` (`<name>-upload`, after what `uploadAfter` names), as two `local.Command`s: there is
- * no Pages deployment resource in any provider. A build that fails uploads nothing; an upload that re-runs with
- * unchanged build inputs (new bindings, a recreated project, a retry) uploads the cached build without rebuilding.
+ * Builds a SvelteKit app (`<name>-build`, a `local.Command` into the build cache, at the start of `pulumi up`) and
+ * uploads its output (`<name>-upload`, a Pages deployment of the project's own provider plugin, after what
+ * `uploadAfter` names). A build that fails uploads nothing; an upload that re-runs with unchanged build inputs (new
+ * bindings, a recreated project, a repair) uploads the cached build without rebuilding; a refresh reads which
+ * deployment the project serves, and `up` puts ours back when it is another.
  */
 export class PagesDeployment extends pulumi.ComponentResource {
   /** URL of this deployment (unique per deployment). */
@@ -66,8 +61,8 @@ export class PagesDeployment extends pulumi.ComponentResource {
   readonly deploymentId: pulumi.Output<string>;
   /** The build: starts at once (it needs nothing from Cloudflare), re-runs when the build inputs change. */
   readonly build: command.local.Command;
-  /** The upload, for callers that need its raw outputs. */
-  readonly command: command.local.Command;
+  /** The upload and what the project serves. */
+  readonly upload: PagesUpload;
 
   constructor(name: string, args: PagesDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('create-something:index:PagesDeployment', name, {}, opts);
@@ -85,37 +80,26 @@ export class PagesDeployment extends pulumi.ComponentResource {
     );
     const built = this.build.stdout.apply(parseBuild);
 
-    const environment: Record<string, pulumi.Input<string>> = {
-      PACKAGE_DIR: args.packageDir,
-      BUILD_INPUT_HASH: args.sourceHash,
-      PROJECT_NAME: args.projectName,
-      BRANCH: args.branch,
-      CLOUDFLARE_ACCOUNT_ID: args.accountId,
-      WRANGLER_SEND_METRICS: 'false',
-    };
-    // Absent, wrangler reads the job's own CLOUDFLARE_API_TOKEN (the command inherits the engine's environment).
-    if (args.apiToken !== undefined) environment.CLOUDFLARE_API_TOKEN = pulumi.secret(args.apiToken);
-    if (args.apiBaseUrl) environment.CLOUDFLARE_API_BASE_URL = args.apiBaseUrl;
-    this.command = new command.local.Command(
+    this.upload = new PagesUpload(
       `${name}-upload`,
       {
-        create: 'node infra/commands/upload.mjs',
-        dir: args.repoDir,
-        environment,
-        // What is uploaded (the build's output hash: a rebuild that produces the same output uploads nothing),
-        // where (the project's identity) and with what (the bindings a deployment snapshots).
-        triggers: [
-          built.outputHash,
-          args.projectIdentity,
-          pulumi.output(args.deploymentSnapshot).apply((snapshot) => `bindings:${snapshotHash(snapshot)}`),
-        ],
-        logging: 'stderr',
+        accountId: args.accountId,
+        projectName: args.projectName,
+        branch: args.branch,
+        packageDir: args.packageDir,
+        buildInputHash: args.sourceHash,
+        // What is uploaded (a rebuild that produces the same output uploads nothing), where (the project's identity)
+        // and with what (the bindings a deployment snapshots).
+        outputHash: built.outputHash,
+        projectIdentity: args.projectIdentity,
+        configHash: pulumi.output(args.deploymentSnapshot).apply(snapshotHash),
+        ...(args.apiToken !== undefined ? { apiToken: pulumi.secret(args.apiToken) } : {}),
+        ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
       },
       { parent: this, dependsOn: [this.build, ...(args.uploadAfter ?? [])] },
     );
-    const result = this.command.stdout.apply(parseDeployment);
-    this.url = result.url;
-    this.deploymentId = result.deploymentId;
+    this.url = this.upload.url;
+    this.deploymentId = this.upload.deploymentId;
     this.registerOutputs({ url: this.url, deploymentId: this.deploymentId });
   }
 }
@@ -130,18 +114,6 @@ export function parseBuild(stdout: string): { outputHash: string; reused: boolea
     // fall through to the error below
   }
   throw new Error(`build.mjs printed no build JSON as its last line; it printed: ${lastLine.slice(0, 200)}`);
-}
-
-/** The script's last stdout line is the deployment as JSON; during preview stdout is unknown and this never runs. */
-export function parseDeployment(stdout: string): PagesDeploymentResult {
-  const lastLine = stdout.trim().split('\n').pop() ?? '';
-  try {
-    const parsed = JSON.parse(lastLine) as PagesDeploymentResult;
-    if (typeof parsed.url === 'string') return parsed;
-  } catch {
-    // fall through to the error below
-  }
-  throw new Error(`upload.mjs printed no deployment JSON as its last line; it printed: ${lastLine.slice(0, 200)}`);
 }
 
 /** A stable hash of a deployment snapshot: keys sorted at every depth, so the order they were written in is irrelevant. */

@@ -1,8 +1,8 @@
 import * as cloudflare from '@pulumi/cloudflare';
 import * as pulumi from '@pulumi/pulumi';
 import type { AppPlan } from '../plan/types';
-import { D1Migrations } from '../providers/d1-migrations';
-import { PagesBindings } from '../providers/pages-bindings';
+import { D1Migrations } from '../resources/d1-migrations';
+import { PagesBindings } from '../resources/pages-bindings';
 import { PagesDeployment } from './pages-deployment';
 
 export interface SiteAppArgs {

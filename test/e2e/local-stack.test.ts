@@ -245,7 +245,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
       },
       /io-pages-bindings[\s\S]*kvNamespaces/,
       async () => {
-        // The upstream provider's refresh does not read bindings back (see infra/providers/pages-bindings.ts): the
+        // The upstream provider's refresh does not read bindings back (see infra/provider/pages-bindings.ts): the
         // project itself shows no change, only the bindings record does. When this fails because io-pages shows the
         // drift too, upstream sees binding drift by itself and PagesBindings can go.
         const steps = changedSteps(

@@ -11,7 +11,7 @@ import {
   type D1MigrationsInputs,
   type D1MigrationsOutputs,
   d1MigrationsProvider,
-} from '../../infra/providers/d1-migrations';
+} from '../../infra/provider/d1-migrations';
 import { type FakeD1, type Fault, startFakeD1 } from './support/fake-d1';
 
 const provider = createD1MigrationsProvider({ timeoutMs: 1_000 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { D1_LIMITS, d1SqlProblems, scanSql, utf8Bytes } from '../../infra/plan/d1-sql';
-import { preflight } from '../../infra/providers/d1-migrations';
+import { preflight } from '../../infra/provider/d1-migrations';
 
 const problems = (sql: string) => d1SqlProblems(scanSql(sql)).map((p) => `${p.line} ${p.rule}`);
 

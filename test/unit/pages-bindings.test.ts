@@ -6,7 +6,7 @@ import {
   pagesBindingsProvider,
   repairPatch,
   sameBindings,
-} from '../../infra/providers/pages-bindings';
+} from '../../infra/provider/pages-bindings';
 
 const name = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/);
 const id = fc.stringMatching(/^[0-9a-f]{8}$/);

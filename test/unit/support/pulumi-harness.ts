@@ -12,6 +12,8 @@ export interface Registration {
   retainOnDelete: boolean;
   /** URNs this resource was registered as depending on (`dependsOn` plus those implied by inputs). */
   dependencies: string[];
+  /** The resource's aliases as sent: alias URNs, and alias specs as JSON (which of the two depends on the engine). */
+  aliases: string[];
   inputs: Record<string, unknown>;
 }
 
@@ -30,17 +32,17 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     case 'cloudflare:index/pagesProject:PagesProject':
       return { ...inputs, subdomain: `${inputs.name}.pages.dev`, createdOn: `created-${inputs.name}` };
     case 'command:local:Command':
-      if (name.endsWith('-build'))
-        return { ...inputs, stdout: JSON.stringify({ outputHash: `output-of-${name}`, reused: false }) };
+      return { ...inputs, stdout: JSON.stringify({ outputHash: `output-of-${name}`, reused: false }) };
+    case 'createsomething:pages:Deployment':
       return {
         ...inputs,
-        stdout: JSON.stringify({
-          deploymentId: `dep-${name}`,
-          url: `https://dep-${name}.example.pages.dev`,
-          alias: null,
-        }),
+        deploymentId: `dep-${name}`,
+        url: `https://dep-${name}.example.pages.dev`,
+        alias: '',
+        servedDeploymentId: `dep-${name}`,
+        drift: '',
       };
-    case 'pulumi-nodejs:dynamic/create-something:D1Migrations':
+    case 'createsomething:d1:Migrations':
       return { ...inputs, applied: [], appliedLastRun: [], bookmark: `bookmark-${name}` };
     default:
       return { ...inputs };
@@ -89,6 +91,11 @@ export async function installMocks(stack: string, config: Record<string, string>
           protect: req.getProtect(),
           retainOnDelete: req.getRetainondelete(),
           dependencies: req.getDependenciesList(),
+          aliases: [
+            ...(req.getAliasurnsList?.() ?? []),
+            // biome-ignore lint/suspicious/noExplicitAny: see above.
+            ...(req.getAliasesList?.() ?? []).map((a: any) => JSON.stringify(a.toObject())),
+          ],
           inputs: req.getObject()?.toJavaScript() ?? {},
         });
       }

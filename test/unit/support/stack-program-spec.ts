@@ -13,9 +13,10 @@ const TYPES = {
   database: 'cloudflare:index/d1Database:D1Database',
   kv: 'cloudflare:index/workersKvNamespace:WorkersKvNamespace',
   pages: 'cloudflare:index/pagesProject:PagesProject',
-  migrations: 'pulumi-nodejs:dynamic/create-something:D1Migrations',
-  bindings: 'pulumi-nodejs:dynamic/create-something:PagesBindings',
-  upload: 'command:local:Command',
+  migrations: 'createsomething:d1:Migrations',
+  bindings: 'createsomething:pages:Bindings',
+  build: 'command:local:Command',
+  upload: 'createsomething:pages:Deployment',
   worker: 'cloudflare:index/workersScript:WorkersScript',
 } as const;
 
@@ -61,13 +62,14 @@ export function describeStackProgram(expected: StackExpectations): void {
       for (const type of [TYPES.app, TYPES.database, TYPES.kv, TYPES.pages, TYPES.migrations]) {
         expect(registrations.filter((r) => r.type === type)).toHaveLength(APPS.length);
       }
-      // Two commands per app: its build and its upload.
-      expect(
+      // Per app: its build (a command) and its upload (the project's own provider).
+      const namesOf = (type: string) =>
         registrations
-          .filter((r) => r.type === TYPES.upload)
+          .filter((r) => r.type === type)
           .map((r) => r.name)
-          .sort(),
-      ).toEqual(APPS.flatMap((app) => [`${app}-deployment-build`, `${app}-deployment-upload`]).sort());
+          .sort();
+      expect(namesOf(TYPES.build)).toEqual(APPS.map((app) => `${app}-deployment-build`).sort());
+      expect(namesOf(TYPES.upload)).toEqual(APPS.map((app) => `${app}-deployment-upload`).sort());
       expect(
         registrations
           .filter((r) => r.type === TYPES.app)
@@ -144,32 +146,31 @@ export function describeStackProgram(expected: StackExpectations): void {
         const upload = named(TYPES.upload, `${app}-deployment-upload`);
         expect(upload.dependencies).toContain(named(TYPES.migrations, `${app}-migrations`).urn);
         expect(upload.dependencies).toContain(named(TYPES.pages, `${app}-pages`).urn);
-        const environment = upload.inputs.environment as Record<string, unknown>;
-        expect(environment.CLOUDFLARE_API_TOKEN).toMatchObject({
+        expect(upload.inputs.apiToken).toMatchObject({
           '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270',
         });
-        expect(environment).toMatchObject({
-          PROJECT_NAME: expected.physicalName(app),
-          BRANCH: 'main',
-          PACKAGE_DIR: `packages/${app}`,
+        expect(upload.inputs).toMatchObject({
+          projectName: expected.physicalName(app),
+          branch: 'main',
+          packageDir: `packages/${app}`,
+          // What the build produced, the project's identity (a recreated project is empty) and what a deployment
+          // snapshots.
+          buildInputHash: sourceHashes.get(app),
+          outputHash: `output-of-${app}-deployment-build`,
+          projectIdentity: `created-${expected.physicalName(app)}`,
+          configHash: expect.stringMatching(/^[0-9a-f]{16}$/),
         });
-        expect(environment.CLOUDFLARE_API_BASE_URL).toBe(expected.apiBaseUrl);
-        // What the build produced, the project's identity (a recreated project is empty) and what a deployment
-        // snapshots.
-        expect(upload.inputs.triggers).toEqual([
-          `output-of-${app}-deployment-build`,
-          `created-${expected.physicalName(app)}`,
-          expect.stringMatching(/^bindings:[0-9a-f]{16}$/),
-        ]);
-        expect(environment.BUILD_INPUT_HASH).toBe(sourceHashes.get(app));
+        expect(upload.inputs.apiBaseUrl).toBe(expected.apiBaseUrl);
+        // An existing stack's upload command becomes this resource without a new deployment (legacy-state.ts).
+        expect(upload.aliases.join("\n")).toContain("command:local:Command");
         expect(upload.dependencies).toContain(named(TYPES.bindings, `${app}-pages-bindings`).urn);
-        expect(upload.dependencies).toContain(named(TYPES.upload, `${app}-deployment-build`).urn);
+        expect(upload.dependencies).toContain(named(TYPES.build, `${app}-deployment-build`).urn);
       }
     });
 
     it('builds each app at once, from its build inputs alone, with no Cloudflare credential', () => {
       for (const app of APPS) {
-        const build = named(TYPES.upload, `${app}-deployment-build`);
+        const build = named(TYPES.build, `${app}-deployment-build`);
         // Nothing in Cloudflare: the build starts at the beginning of `pulumi up`.
         expect(build.dependencies).toEqual([]);
         expect(build.inputs.triggers).toEqual([sourceHashes.get(app)]);

@@ -1,5 +1,7 @@
-import * as pulumi from '@pulumi/pulumi';
 import type Cloudflare from 'cloudflare';
+import { cloudflareClient, isNotFound } from '../cloudflare/client';
+import type { ResourceHandler } from './handler';
+import { isLegacyState, withoutLegacyFields } from './legacy-state';
 
 /**
  * The D1 and KV bindings of a Pages project as Cloudflare holds them, refreshed from the API, and put back when they
@@ -14,8 +16,8 @@ import type Cloudflare from 'cloudflare';
  * `up` PATCHes them back. `test/e2e` case c1 fails if the workaround stops being needed (the project resource itself
  * then shows the drift) or stops working.
  *
- * Like the migrations provider it is serialized into the state: it references only dependency-free code and loads the
- * official `cloudflare` SDK with `require` at run time.
+ * Served by the project's provider plugin (server.ts) as `createsomething:pages:Bindings`; the program declares it with
+ * `infra/resources/pages-bindings.ts`.
  */
 
 /** Binding name → resource id, for one deployment environment. */
@@ -28,12 +30,6 @@ export interface ProjectBindings {
   production: EnvironmentBindings;
   preview: EnvironmentBindings;
 }
-
-/** {@link ProjectBindings} with ids that may still be unknown (the program passes resource outputs). */
-export type ProjectBindingsInput = Record<
-  keyof ProjectBindings,
-  { d1Databases: Record<string, pulumi.Input<string>>; kvNamespaces: Record<string, pulumi.Input<string>> }
->;
 
 export interface PagesBindingsInputs {
   accountId: string;
@@ -52,26 +48,8 @@ type LiveConfig = {
 
 const ENVIRONMENTS = ['production', 'preview'] as const;
 
-/**
- * The token a provider call uses: the resource's own input when the stack's config holds one (the local stack), else
- * the job's `CLOUDFLARE_API_TOKEN`. A token from the environment is never an input, so it is never kept in the
- * state, a rotated token changes nothing, and a refresh in a read-only job uses the read-only token it was given.
- */
-function tokenFor(inputs: { apiToken?: string }): string {
-  const token = inputs.apiToken || process.env.CLOUDFLARE_API_TOKEN;
-  if (!token)
-    throw new Error('No Cloudflare API token: set CLOUDFLARE_API_TOKEN (or cloudflare:apiToken in the stack config).');
-  return token;
-}
-
 function connect(inputs: PagesBindingsInputs): Cloudflare {
-  const Sdk = (require('cloudflare') as { default: typeof Cloudflare }).default;
-  return new Sdk({
-    apiToken: tokenFor(inputs),
-    ...(inputs.apiBaseUrl ? { baseURL: inputs.apiBaseUrl } : {}),
-    maxRetries: 2,
-    timeout: 60_000,
-  });
+  return cloudflareClient(inputs);
 }
 
 /** Keys sorted, so two equal maps always compare and display equal. */
@@ -99,13 +77,12 @@ function normalised(bindings: ProjectBindings): ProjectBindings {
 
 /** The live bindings, or undefined when the project no longer exists. */
 async function readLive(inputs: PagesBindingsInputs): Promise<ProjectBindings | undefined> {
-  const Sdk = (require('cloudflare') as { default: typeof Cloudflare }).default;
   try {
     const project = await connect(inputs).pages.projects.get(inputs.projectName, { account_id: inputs.accountId });
     const configs = project.deployment_configs as unknown as Record<string, LiveConfig> | undefined;
     return { production: fromLive(configs?.production), preview: fromLive(configs?.preview) };
   } catch (error) {
-    if (error instanceof Sdk.APIError && error.status === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
@@ -159,14 +136,16 @@ async function converge(inputs: PagesBindingsInputs): Promise<PagesBindingsInput
   return { ...inputs, bindings: normalised(inputs.bindings) };
 }
 
-export const pagesBindingsProvider: pulumi.dynamic.ResourceProvider<PagesBindingsInputs, PagesBindingsInputs> = {
+export const pagesBindingsProvider: ResourceHandler<PagesBindingsInputs, PagesBindingsInputs> = {
   async diff(_id, olds, news) {
     if (olds.projectName !== news.projectName || olds.accountId !== news.accountId)
       return { changes: true, replaces: ['projectName'], deleteBeforeReplace: false };
     // Bindings the engine cannot know yet (a bound namespace being replaced: the engine asks before it exists) are
     // a change by definition; only fully known maps can be compared.
     if (!isWellFormed(news.bindings)) return { changes: true };
-    return { changes: !sameBindings(olds.bindings, news.bindings) };
+    // A state written by the dynamic provider this resource replaces is rewritten once (the PATCH is skipped when the
+    // live bindings already match: see converge).
+    return { changes: !sameBindings(olds.bindings, news.bindings) || isLegacyState(olds) };
   },
 
   async create(inputs) {
@@ -183,24 +162,9 @@ export const pagesBindingsProvider: pulumi.dynamic.ResourceProvider<PagesBinding
     if (!props) throw new Error(`PagesBindings ${id}: the engine passed no state to refresh from.`);
     const live = await readLive(props);
     if (!live) return { id: '', props };
-    return { id, props: { ...props, bindings: live } };
+    return { id, props: { ...withoutLegacyFields(props), bindings: live } };
   },
 
   // The bindings belong to the project: deleting this record leaves the project as it is.
   async delete() {},
 };
-
-/** The Pulumi resource for a Pages project's live D1/KV bindings; see {@link pagesBindingsProvider}. */
-export class PagesBindings extends pulumi.dynamic.Resource {
-  declare readonly bindings: pulumi.Output<ProjectBindings>;
-
-  constructor(
-    name: string,
-    args: {
-      [K in keyof Omit<PagesBindingsInputs, 'bindings'>]: pulumi.Input<PagesBindingsInputs[K]>;
-    } & { bindings: ProjectBindingsInput },
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    super(pagesBindingsProvider, name, args, opts, 'create-something', 'PagesBindings');
-  }
-}

@@ -1,5 +1,5 @@
-import * as pulumi from '@pulumi/pulumi';
 import type Cloudflare from 'cloudflare';
+import { answerMayBeLost, cloudflareClient, describeFailure } from '../cloudflare/client';
 import {
   D1_LIMITS,
   type D1Limits,
@@ -24,6 +24,8 @@ import {
   orderMigrations,
   quoteSql,
 } from '../plan/migrations';
+import { type CheckFailure, isKnown, type ResourceHandler } from './handler';
+import { isLegacyState, withoutLegacyFields } from './legacy-state';
 
 /**
  * Applies a package's D1 migrations through the D1 HTTP API, recording them in wrangler's own `d1_migrations` table
@@ -42,10 +44,8 @@ import {
  * - read (`pulumi refresh`): what the database records, including files applied by hand (`unverified`: no checksum,
  *   content unknown) and files the state lists but the database lacks (`missingFromDatabase`).
  *
- * Everything this provider references is serialized into the state by Pulumi, so it references only
- * dependency-free helpers and loads the official `cloudflare` SDK with `require` when it runs: Pulumi never captures
- * `require`, while a captured import of the SDK would be serialized by value wherever the program is not loaded
- * through Node's own require (under vitest, say).
+ * Served by the project's provider plugin (server.ts) as `createsomething:d1:Migrations`; the program declares it with
+ * `infra/resources/d1-migrations.ts`.
  */
 
 export interface D1MigrationFileInput {
@@ -86,9 +86,6 @@ export interface D1MigrationsProviderOptions {
   limits?: D1Limits;
 }
 
-/** The value Pulumi passes for an input that is not known yet (during preview, before the database exists). */
-const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
-
 const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE}(
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     name       TEXT UNIQUE,
@@ -100,31 +97,8 @@ const CHECKSUMS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${CHECKSUMS_TABLE}(
     applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
 );`;
 
-function cloudflareSdk(): typeof Cloudflare {
-  return (require('cloudflare') as { default: typeof Cloudflare }).default;
-}
-
-/**
- * The token a provider call uses: the resource's own input when the stack's config holds one (the local stack), else
- * the job's `CLOUDFLARE_API_TOKEN`. A token from the environment is never an input, so it is never kept in the
- * state, a rotated token changes nothing, and a refresh in a read-only job uses the read-only token it was given.
- */
-function tokenFor(inputs: { apiToken?: string }): string {
-  const token = inputs.apiToken || process.env.CLOUDFLARE_API_TOKEN;
-  if (!token)
-    throw new Error('No Cloudflare API token: set CLOUDFLARE_API_TOKEN (or cloudflare:apiToken in the stack config).');
-  return token;
-}
-
 function connect(inputs: D1MigrationsInputs, options: D1MigrationsProviderOptions): Cloudflare {
-  const Cloudflare = cloudflareSdk();
-  return new Cloudflare({
-    apiToken: tokenFor(inputs),
-    ...(inputs.apiBaseUrl ? { baseURL: inputs.apiBaseUrl } : {}),
-    // Safe for reads and idempotent writes only: the request that applies a file overrides it with 0.
-    maxRetries: 2,
-    timeout: options.timeoutMs ?? 60_000,
-  });
+  return cloudflareClient(inputs, { timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
 async function runSql(
@@ -162,10 +136,6 @@ async function readDatabase(client: Cloudflare, inputs: D1MigrationsInputs): Pro
   };
 }
 
-function isKnown(value: unknown): value is string {
-  return typeof value === 'string' && value !== '' && value !== UNKNOWN;
-}
-
 /** The database's record, or undefined when there is no database to read yet (its id is unknown in a preview). */
 async function readDatabaseIfKnown(
   inputs: D1MigrationsInputs,
@@ -192,21 +162,6 @@ async function currentBookmark(client: Cloudflare, inputs: D1MigrationsInputs): 
   });
   if (!response.bookmark) throw new Error(`D1 returned no Time Travel bookmark for ${inputs.databaseName}.`);
   return response.bookmark;
-}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof cloudflareSdk().APIError) {
-    const errors = (error.errors ?? []) as { code?: number; message?: string }[];
-    const detail = errors.map((e) => `${e.message ?? ''}${e.code ? ` (code ${e.code})` : ''}`).join('; ');
-    return `${error.status ? `HTTP ${error.status}: ` : ''}${detail || error.message}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A timeout, a dropped connection or a 5xx: the request may have committed even though no answer came back. */
-function answerMayBeLost(error: unknown): boolean {
-  if (!(error instanceof cloudflareSdk().APIError)) return true;
-  return error.status === undefined || error.status === 408 || error.status >= 500;
 }
 
 /**
@@ -408,10 +363,10 @@ function describeProblems(databaseName: string, problems: readonly string[]): st
 /** The provider; options exist for tests (a short timeout, small limits). */
 export function createD1MigrationsProvider(
   options: D1MigrationsProviderOptions = {},
-): pulumi.dynamic.ResourceProvider<D1MigrationsInputs, D1MigrationsOutputs> {
+): ResourceHandler<D1MigrationsInputs, D1MigrationsOutputs> {
   return {
     async check(_olds, news) {
-      const failures: pulumi.dynamic.CheckFailure[] = [];
+      const failures: CheckFailure[] = [];
       const files = orderMigrations(news.files ?? []);
       const database = await readDatabaseIfKnown(news, options);
       if (database) {
@@ -441,10 +396,13 @@ export function createD1MigrationsProvider(
       const status = migrationStatus(orderMigrations(news.files), olds.applied ?? [], database);
       if (status.edited.length > 0) throw new Error(describeEdits(news.databaseName, status.edited));
       if (status.deleted.length > 0) throw new Error(describeDeleted(news.databaseName, status.deleted));
-      // Dynamic providers cannot return a detailed diff; the engine diffs the old and new `files` inputs itself, so
-      // `pulumi preview --diff` lists each pending file with its SQL. An update happens only when a file is not in
-      // d1_migrations yet, or when checksums known only from the state are to be written into the database.
-      return { changes: status.pending.length > 0 || status.backfill.length > 0 };
+      // The engine diffs the old and new `files` inputs itself, so `pulumi preview --diff` lists each pending file
+      // with its SQL. An update happens only when a file is not in d1_migrations yet, when checksums known only from
+      // the state are to be written into the database, or once to rewrite a state written by the dynamic provider
+      // this resource replaces (an update that applies nothing: see legacy-state.ts).
+      return {
+        changes: status.pending.length > 0 || status.backfill.length > 0 || isLegacyState(olds),
+      };
     },
 
     async create(inputs) {
@@ -464,7 +422,7 @@ export function createD1MigrationsProvider(
       return {
         id,
         props: {
-          ...props,
+          ...withoutLegacyFields(props),
           appliedLastRun: props.appliedLastRun ?? [],
           bookmark: props.bookmark ?? '',
           applied: status.applied,
@@ -481,36 +439,3 @@ export function createD1MigrationsProvider(
 }
 
 export const d1MigrationsProvider = createD1MigrationsProvider();
-
-/** The Pulumi resource for a package's migrations; see {@link d1MigrationsProvider}. */
-export class D1Migrations extends pulumi.dynamic.Resource {
-  declare readonly applied: pulumi.Output<MigrationFingerprint[]>;
-  declare readonly unverified: pulumi.Output<string[]>;
-  declare readonly missingFromDatabase: pulumi.Output<string[]>;
-  declare readonly notes: pulumi.Output<string[]>;
-  declare readonly appliedLastRun: pulumi.Output<string[]>;
-  declare readonly bookmark: pulumi.Output<string>;
-
-  constructor(
-    name: string,
-    args: { [K in keyof D1MigrationsInputs]: pulumi.Input<D1MigrationsInputs[K]> },
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    super(
-      d1MigrationsProvider,
-      name,
-      {
-        ...args,
-        applied: undefined,
-        unverified: undefined,
-        missingFromDatabase: undefined,
-        notes: undefined,
-        appliedLastRun: undefined,
-        bookmark: undefined,
-      },
-      opts,
-      'create-something',
-      'D1Migrations',
-    );
-  }
-}

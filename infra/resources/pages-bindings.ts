@@ -1,0 +1,31 @@
+import * as pulumi from '@pulumi/pulumi';
+import { TYPES } from '../provider/identity';
+import type { PagesBindingsInputs, ProjectBindings } from '../provider/pages-bindings';
+
+/** {@link ProjectBindings} with ids that may still be unknown (the program passes resource outputs). */
+export type ProjectBindingsInput = Record<
+  keyof ProjectBindings,
+  { d1Databases: Record<string, pulumi.Input<string>>; kvNamespaces: Record<string, pulumi.Input<string>> }
+>;
+
+export type PagesBindingsArgs = {
+  [K in keyof Omit<PagesBindingsInputs, 'bindings'>]: pulumi.Input<PagesBindingsInputs[K]>;
+} & { bindings: ProjectBindingsInput };
+
+/**
+ * A Pages project's D1/KV bindings as Cloudflare holds them, refreshed and repaired by the project's provider plugin
+ * (infra/provider/pages-bindings.ts says why this exists beside `cloudflare.PagesProject`).
+ */
+export class PagesBindings extends pulumi.CustomResource {
+  declare readonly bindings: pulumi.Output<ProjectBindings>;
+
+  constructor(name: string, args: PagesBindingsArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      TYPES.pagesBindings,
+      name,
+      args,
+      // The type the dynamic provider registered it as: an existing stack keeps the resource (legacy-state.ts).
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'pulumi-nodejs:dynamic/create-something:PagesBindings' }] }),
+    );
+  }
+}
