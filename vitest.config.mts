@@ -15,6 +15,14 @@ export default defineConfig({
         },
       },
       {
+        // The project's own provider against the emulator, with real wrangler uploads (no Pulumi engine needed).
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],

@@ -9,6 +9,8 @@ export interface AppOutputs {
   projectName: pulumi.Output<string>;
   productionUrl: pulumi.Output<string>;
   deploymentUrl: pulumi.Output<string>;
+  /** The Pages deployment this stack made (or put back) last; the project serves it unless a refresh says otherwise. */
+  deploymentId: pulumi.Output<string>;
   databaseId: pulumi.Output<string>;
   kvNamespaceId: pulumi.Output<string>;
   migrationBookmark: pulumi.Output<string>;
@@ -64,6 +66,7 @@ export function declareInfrastructure(
       projectName: app.projectName,
       productionUrl: app.productionUrl,
       deploymentUrl: app.deploymentUrl,
+      deploymentId: app.deployment.deploymentId,
       databaseId: app.databaseId,
       kvNamespaceId: app.kvNamespaceId,
       migrationBookmark: app.migrationBookmark,

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { MigrationFingerprint } from '../plan/migrations';
 import type { D1MigrationsInputs } from '../provider/d1-migrations';
-import { TYPES } from '../provider/identity';
+import { PROVIDER_VERSION, TYPES } from '../provider/identity';
 
 export type D1MigrationsArgs = { [K in keyof D1MigrationsInputs]: pulumi.Input<D1MigrationsInputs[K]> };
 
@@ -32,7 +32,10 @@ export class D1Migrations extends pulumi.CustomResource {
         bookmark: undefined,
       },
       // The type the dynamic provider registered it as: an existing stack keeps the resource (legacy-state.ts).
-      pulumi.mergeOptions(opts, { aliases: [{ type: 'pulumi-nodejs:dynamic/create-something:D1Migrations' }] }),
+      pulumi.mergeOptions(opts, {
+        aliases: [{ type: 'pulumi-nodejs:dynamic/create-something:D1Migrations' }],
+        version: PROVIDER_VERSION,
+      }),
     );
   }
 }

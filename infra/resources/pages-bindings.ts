@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { TYPES } from '../provider/identity';
+import { PROVIDER_VERSION, TYPES } from '../provider/identity';
 import type { PagesBindingsInputs, ProjectBindings } from '../provider/pages-bindings';
 
 /** {@link ProjectBindings} with ids that may still be unknown (the program passes resource outputs). */
@@ -25,7 +25,10 @@ export class PagesBindings extends pulumi.CustomResource {
       name,
       args,
       // The type the dynamic provider registered it as: an existing stack keeps the resource (legacy-state.ts).
-      pulumi.mergeOptions(opts, { aliases: [{ type: 'pulumi-nodejs:dynamic/create-something:PagesBindings' }] }),
+      pulumi.mergeOptions(opts, {
+        aliases: [{ type: 'pulumi-nodejs:dynamic/create-something:PagesBindings' }],
+        version: PROVIDER_VERSION,
+      }),
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { TYPES } from '../provider/identity';
+import { PROVIDER_VERSION, TYPES } from '../provider/identity';
 import type { PagesDeploymentInputs } from '../provider/pages-deployment';
 
 export type PagesUploadArgs = { [K in keyof PagesDeploymentInputs]: pulumi.Input<PagesDeploymentInputs[K]> };
@@ -39,7 +39,7 @@ export class PagesUpload extends pulumi.CustomResource {
       },
       // The upload was a command:local:Command of the same name: an existing stack adopts its deployment
       // (legacy-state.ts).
-      pulumi.mergeOptions(opts, { aliases: [{ type: 'command:local:Command' }] }),
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'command:local:Command' }], version: PROVIDER_VERSION }),
     );
   }
 }

@@ -270,7 +270,7 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
     // What may be created: the program's own records and the deployments.
     for (const step of changed.filter((s) => !handMade.test(s)))
       expect(step).toMatch(
-        /^create (create-something:index:PagesDeployment|command:local:Command|pulumi-nodejs:dynamic\/create-something:(D1Migrations|PagesBindings)) /,
+        /^create (create-something:index:PagesDeployment|command:local:Command|createsomething:(d1:Migrations|pages:Bindings|pages:Deployment)) /,
       );
   }, 300_000);
 

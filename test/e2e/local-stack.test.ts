@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDER_VERSION } from '../../infra/provider/identity';
 import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
 import { getByHost, hostOf } from './support/http';
 import { changedSteps, normalisedSteps, type PreviewJson } from './support/preview-json';
@@ -40,6 +41,7 @@ interface AppOutput {
   projectName: string;
   productionUrl: string;
   deploymentUrl: string;
+  deploymentId: string;
   databaseId: string;
   kvNamespaceId: string;
   migrationBookmark: string;
@@ -146,11 +148,11 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
         `create cloudflare:index/d1Database:D1Database ${app}-database`,
         `create cloudflare:index/workersKvNamespace:WorkersKvNamespace ${app}-kv`,
         `create cloudflare:index/pagesProject:PagesProject ${app}-pages`,
-        `create pulumi-nodejs:dynamic/create-something:PagesBindings ${app}-pages-bindings`,
-        `create pulumi-nodejs:dynamic/create-something:D1Migrations ${app}-migrations`,
+        `create createsomething:pages:Bindings ${app}-pages-bindings`,
+        `create createsomething:d1:Migrations ${app}-migrations`,
         `create create-something:index:PagesDeployment ${app}-deployment`,
         `create command:local:Command ${app}-deployment-build`,
-        `create command:local:Command ${app}-deployment-upload`,
+        `create createsomething:pages:Deployment ${app}-deployment-upload`,
       ]),
       'create create-something:index:Worker space-motion-extractor',
       'create cloudflare:index/workersScript:WorkersScript space-motion-extractor-script',
@@ -185,6 +187,17 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     }
     const worker = (apps.space as AppOutput).workers['motion-extractor'] as { url: string };
     await workerIsGuardedAndAnswers(worker.url);
+    // No provider code in the state: the checkpoint holds the resources' own data, and the project's provider plugin
+    // is recorded at the version it reports.
+    const exported = JSON.parse((await cli.ok(['stack', 'export', ...local])).stdout) as {
+      deployment: { resources: { type: string; inputs?: { version?: string } }[] };
+    };
+    const compact = JSON.stringify(exported);
+    console.info(`[e2e] checkpoint after a full deploy: ${compact.length} bytes (compact JSON)`);
+    expect(compact).not.toContain('__provider');
+    expect(compact.length).toBeLessThanOrEqual(250_000);
+    const ownProvider = exported.deployment.resources.filter((r) => r.type === 'pulumi:providers:createsomething');
+    expect(ownProvider.map((r) => r.inputs?.version)).toEqual([PROVIDER_VERSION]);
     // The builds start at once and run side by side (they wait for nothing in Cloudflare).
     const ran = builds();
     expect(ran.map((b) => b.package).sort()).toEqual(APPS.map((app) => `packages/${app}`).sort());
@@ -251,7 +264,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
         const steps = changedSteps(
           JSON.parse((await cli.ok(['preview', '--refresh', '--json', ...local])).stdout) as PreviewJson,
         ).filter((step) => !step.startsWith('refresh '));
-        expect(steps).toEqual(['update pulumi-nodejs:dynamic/create-something:PagesBindings io-pages-bindings']);
+        expect(steps).toEqual(['update createsomething:pages:Bindings io-pages-bindings']);
       },
     );
     const project = await cf.pages.projects.get(io.projectName, { account_id: emulator.accountId });
@@ -306,16 +319,118 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     await siteServesItsData('ltd');
   }, 900_000);
 
+  /** The deployment the project serves on production (the canonical one). */
+  const served = async (project: string) =>
+    (await cf.pages.projects.get(project, { account_id: emulator.accountId })).canonical_deployment?.id;
+  /** A `wrangler pages deploy` by hand of a one-page site: what someone might do from a laptop. */
+  const handDeploy = async (project: string): Promise<string> => {
+    const dir = mkdtempSync(join(scratch, 'hand-deploy-'));
+    writeFileSync(join(dir, 'index.html'), '<p>deployed by hand</p>');
+    const deployed = await runWrangler(['pages', 'deploy', dir, '--project-name', project, '--branch', 'main']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    return (await served(project)) as string;
+  };
+  /** preview --refresh fails under --expect-no-changes, naming the package's upload, the served id and ours. */
+  const deploymentDriftIsShown = async (ids: string[]) => {
+    const seen = await cli.run(['preview', '--refresh', '--expect-no-changes', '--diff', ...local]);
+    expect(seen.code, seen.stdout).not.toBe(0);
+    const upload = seen.stdout.slice(seen.stdout.indexOf('io-deployment-upload'));
+    expect(upload.length, seen.stdout).toBeLessThan(seen.stdout.length + 1);
+    for (const id of ids) expect(upload, seen.stdout).toContain(id);
+    expect(
+      changedSteps(
+        JSON.parse((await cli.ok(['preview', '--refresh', '--json', ...local])).stdout) as PreviewJson,
+      ).filter((step) => !step.startsWith('refresh ')),
+    ).toEqual(['update createsomething:pages:Deployment io-deployment-upload']);
+    return seen.stdout;
+  };
+
+  it('c5. what a project serves is read back: a hand deploy, a rollback and a deleted deployment are shown and undone', async () => {
+    const io = (await outputs()).io as AppOutput;
+    expect(await served(io.projectName)).toBe(io.deploymentId);
+    const buildsBefore = builds().length;
+
+    // A hand `wrangler pages deploy`: up rolls ours back (no new deployment, the same bytes as before).
+    const hand = await handDeploy(io.projectName);
+    expect(hand).not.toBe(io.deploymentId);
+    await deploymentDriftIsShown([hand, io.deploymentId]);
+    const beforeRepair = await deploymentCount(io.projectName);
+    await cli.ok(['up', '--refresh', '--yes', '--skip-preview', ...local]);
+    expect(await served(io.projectName)).toBe(io.deploymentId);
+    expect(await deploymentCount(io.projectName)).toBe(beforeRepair);
+    await cli.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
+    await siteServesItsData('io');
+
+    // A rollback in the dashboard to the hand-made deployment: the same.
+    await cf.pages.projects.deployments.rollback(hand, {
+      account_id: emulator.accountId,
+      project_name: io.projectName,
+    });
+    await deploymentDriftIsShown([hand, io.deploymentId]);
+    await cli.ok(['up', '--refresh', '--yes', '--skip-preview', ...local]);
+    expect(await served(io.projectName)).toBe(io.deploymentId);
+    await cli.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
+
+    // Ours deleted (after another hand deploy, as Cloudflare refuses to delete the live one): a new upload of the
+    // same build, from the build cache.
+    const again = await handDeploy(io.projectName);
+    await cf.pages.projects.deployments.delete(io.deploymentId, {
+      account_id: emulator.accountId,
+      project_name: io.projectName,
+    });
+    expect(await deploymentDriftIsShown([again, io.deploymentId])).toMatch(/no longer exists/);
+    await cli.ok(['up', '--refresh', '--yes', '--skip-preview', ...local]);
+    const replaced = (await outputs()).io as AppOutput;
+    expect(replaced.deploymentId).not.toBe(io.deploymentId);
+    expect(await served(io.projectName)).toBe(replaced.deploymentId);
+    expect(builds().length).toBe(buildsBefore);
+    await cli.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
+    await siteServesItsData('io');
+  }, 900_000);
+
+  /** Where the work copy's provider, once c6 changed it, logs each call it serves; and those calls for the local stack. */
+  const providerTrace = () => join(scratch, 'provider-trace.log');
+  const tracedCalls = (op: string) =>
+    (existsSync(providerTrace()) ? readFileSync(providerTrace(), 'utf8').trim().split('\n') : [])
+      .filter((l) => l.startsWith(`${op} urn:pulumi:local::`))
+      .map((l) => l.split('::').pop())
+      .sort();
+  const providerResources = () =>
+    APPS.flatMap((app) => [`${app}-deployment-upload`, `${app}-migrations`, `${app}-pages-bindings`]).sort();
+
+  it("c6. the provider that runs is the repository's: a change to it takes effect at the next refresh and preview", async () => {
+    const server = join(copy.dir, 'infra', 'provider', 'server.ts');
+    const original = readFileSync(server, 'utf8');
+    const trace = providerTrace();
+    // Every call the plugin serves appends a line: which operation, for which resource.
+    const traced = `${original}
+for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as const) {
+  const served = createSomethingProvider[op] as (...args: unknown[]) => unknown;
+  (createSomethingProvider as Record<string, unknown>)[op] = (...args: unknown[]) => {
+    const urn = args.find((a) => typeof a === 'string' && a.startsWith('urn:'));
+    require('node:fs').appendFileSync(${JSON.stringify(trace)}, \`\${op} \${urn}\\n\`);
+    return served(...args);
+  };
+}
+`;
+    // Left in place: case g checks that the destroy runs it too.
+    writeFileSync(server, traced);
+    await cli.ok(['refresh', '--yes', '--skip-preview', ...local]);
+    expect(tracedCalls('read')).toEqual(providerResources());
+    await cli.ok(['preview', ...local]);
+    expect(tracedCalls('diff')).toEqual(providerResources());
+  }, 900_000);
+
   it("d. a change to one app's source rebuilds and redeploys only that app", async () => {
     const apps = await outputs();
     const page = join(copy.dir, 'packages', 'io', SITE_CHECKS.io.editableFile);
     writeFileSync(page, `${readFileSync(page, 'utf8')}\n<p>e2e source change marker</p>\n`);
-    // A changed trigger replaces a command (upstream Command semantics): only io's build and upload may appear.
+    // A changed trigger replaces the build command (upstream Command semantics); the upload updates: only io's.
     const changed = changedSteps(await preview());
     expect(changed.length).toBeGreaterThan(0);
     expect(changed).toEqual([
       'replace command:local:Command io-deployment-build',
-      'replace command:local:Command io-deployment-upload',
+      'update createsomething:pages:Deployment io-deployment-upload',
     ]);
     const before = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
     const buildsBefore = builds().length;
@@ -367,7 +482,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     writeFileSync(pageOf('agency'), `${originals.agency}\n<p>d2 marker agency</p>\n`);
     expect(changedSteps(await preview())).toEqual([
       'replace command:local:Command agency-deployment-build',
-      'replace command:local:Command agency-deployment-upload',
+      'update createsomething:pages:Deployment agency-deployment-upload',
     ]);
     await cli.ok(['up', '--yes', '--skip-preview', ...local]);
     const fixed = await counts();
@@ -387,9 +502,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     );
     const diff = await cli.ok(['preview', '--diff', ...local]);
     expect(diff.stdout).toContain('9000_e2e_marker.sql');
-    expect(changedSteps(await preview())).toEqual([
-      'update pulumi-nodejs:dynamic/create-something:D1Migrations ltd-migrations',
-    ]);
+    expect(changedSteps(await preview())).toEqual(['update createsomething:d1:Migrations ltd-migrations']);
     await cli.ok(['up', '--yes', '--skip-preview', ...local]);
     expect(await d1(ltd.databaseId, 'SELECT note FROM e2e_marker')).toEqual([{ note: 'added by e2e' }]);
     const applied = await d1(ltd.databaseId, 'SELECT name FROM d1_migrations ORDER BY id');
@@ -539,6 +652,8 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
       scripts: await count(cf.workers.scripts.list(account)),
     };
     expect(left).toEqual({ projects: 0, databases: 0, namespaces: 0, scripts: 0 });
+    // The destroy ran the repository's provider (the one c6 changed), not code from the state.
+    expect(tracedCalls('delete')).toEqual(providerResources());
   }, 600_000);
 
   it("f. with prod's protection, renaming a D1 database fails before touching anything and the data stays", async () => {

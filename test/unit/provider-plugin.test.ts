@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type * as grpcTypes from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_NAME, PROVIDER_VERSION, TYPES } from '../../infra/provider/identity';
 import { HANDLERS } from '../../infra/provider/server';
@@ -9,7 +8,7 @@ import { typeOfUrn, withoutSecretMarkers } from '../../infra/provider/wire';
 
 // The SDK's own gRPC library and generated stubs, resolved from where the SDK is (the plugin talks through them).
 const fromSdk = createRequire(require.resolve('@pulumi/pulumi'));
-const grpc = fromSdk('@grpc/grpc-js') as typeof grpcTypes;
+const grpc = fromSdk('@grpc/grpc-js');
 const provrpc = fromSdk('./proto/provider_grpc_pb');
 const provproto = fromSdk('./proto/provider_pb');
 const emptyproto = fromSdk('google-protobuf/google/protobuf/empty_pb');
@@ -18,8 +17,11 @@ const structproto = fromSdk('google-protobuf/google/protobuf/struct_pb');
 const PLUGIN = join(__dirname, '..', '..', 'infra', 'provider', 'bin', `pulumi-resource-${PROVIDER_NAME}`);
 const SECRET = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270' };
 
+/** The generated client: each method takes a request and a Node-style callback. */
+type GrpcClient = { close(): void } & Record<string, unknown>;
+
 /** Calls one unary method of the provider's gRPC service. */
-function call<T>(client: grpcTypes.Client, method: string, request: unknown): Promise<T> {
+function call<T>(client: GrpcClient, method: string, request: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     // biome-ignore lint/suspicious/noExplicitAny: generated client methods are untyped here
     (client as any)[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response)));
@@ -28,7 +30,7 @@ function call<T>(client: grpcTypes.Client, method: string, request: unknown): Pr
 
 describe('the provider plugin, started as the engine starts it', () => {
   let plugin: ChildProcess;
-  let client: grpcTypes.Client;
+  let client: GrpcClient;
   let startMs: number;
 
   beforeAll(async () => {

@@ -162,7 +162,7 @@ export function describeStackProgram(expected: StackExpectations): void {
         });
         expect(upload.inputs.apiBaseUrl).toBe(expected.apiBaseUrl);
         // An existing stack's upload command becomes this resource without a new deployment (legacy-state.ts).
-        expect(upload.aliases.join("\n")).toContain("command:local:Command");
+        expect(upload.aliases.join('\n')).toContain('command:local:Command');
         expect(upload.dependencies).toContain(named(TYPES.bindings, `${app}-pages-bindings`).urn);
         expect(upload.dependencies).toContain(named(TYPES.build, `${app}-deployment-build`).urn);
       }

@@ -120,7 +120,9 @@ describe('the Pages deployment provider against the emulator', () => {
   it('a new output, a recreated project or new bindings are a new upload; a new build-input hash alone is not', async () => {
     for (const change of [{ outputHash: 'output-build-2' }, { projectIdentity: 'created-2' }, { configHash: 'c-2' }])
       expect((await provider.diff('x', ours, inputs(change))).changes, JSON.stringify(change)).toBe(true);
-    expect((await provider.diff('x', ours, inputs({ buildInputHash: 'same-output-other-inputs' }))).changes).toBe(false);
+    expect((await provider.diff('x', ours, inputs({ buildInputHash: 'same-output-other-inputs' }))).changes).toBe(
+      false,
+    );
   });
 
   it('a hand `wrangler pages deploy` is drift naming the package and both ids; up rolls ours back, uploading nothing', async () => {
