@@ -7,11 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cloudflareClient } from '../infra/cloudflare/client';
 import { scanInventory } from '../infra/inventory/scan';
 import { adoptionTargets, decideAdoption, formatAdoptionTable, importRuns } from '../infra/plan/adoption';
 import { planDeployment } from '../infra/plan/plan';
 import { loadStackDefinition } from '../infra/stack-definition';
-import { cloudflareClient, lookUpTargets } from './cloudflare-lookup';
+import { lookUpTargets } from './cloudflare-lookup';
 import { projectName, runPulumi, stackConfig, stackResources, stackTarget } from './pulumi-stack';
 import { ROOT_DIR } from './stack-target';
 

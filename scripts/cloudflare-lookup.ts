@@ -1,31 +1,6 @@
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
+import { all, orNotFound } from '../infra/cloudflare/client';
 import type { AdoptionTarget, FoundResource } from '../infra/plan/adoption';
-
-/** The official SDK for a stack's account: Cloudflare, or the emulator when the stack has a base URL. */
-export function cloudflareClient(target: { apiToken: string; apiBaseUrl?: string }): Cloudflare {
-  return new Cloudflare({
-    apiToken: target.apiToken,
-    ...(target.apiBaseUrl ? { baseURL: target.apiBaseUrl } : {}),
-    maxRetries: 2,
-    timeout: 60_000,
-  });
-}
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const found: T[] = [];
-  for await (const item of items) found.push(item);
-  return found;
-}
-
-/** undefined for a 404 (nothing of that name), the answer otherwise. */
-async function orNotFound<T>(request: Promise<T>): Promise<T | undefined> {
-  try {
-    return await request;
-  } catch (error) {
-    if (error instanceof Cloudflare.APIError && error.status === 404) return undefined;
-    throw error;
-  }
-}
 
 /** D1 databases named exactly `name` (the API's `name` filter is a search, so matches are checked here). */
 export async function findD1(cf: Cloudflare, accountId: string, name: string): Promise<FoundResource[]> {

@@ -8,8 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cloudflareClient } from '../infra/cloudflare/client';
 import { readWranglerConfig } from '../infra/inventory/wrangler-config';
-import { cloudflareClient, findD1, findKv } from './cloudflare-lookup';
+import { findD1, findKv } from './cloudflare-lookup';
 import { appsOutput, stackConfig } from './pulumi-stack';
 import { ROOT_DIR, resolvePackageTarget } from './stack-target';
 import {

@@ -7,7 +7,10 @@
 export interface EnginePhases {
   /** Seconds of each phase, in the order they happen. */
   phases: Record<string, number>;
-  /** Seconds from each resource plugin's launch to its handshake (the dynamic provider: to its first Check). */
+  /**
+   * Seconds from each resource plugin's launch to its handshake (`<name>`: it serves), and to its first answered Check
+   * (`<name> (to its first Check)`: it has loaded what a resource needs).
+   */
   plugins: Record<string, number>;
   /** First to last log line. */
   total: number;
@@ -62,13 +65,12 @@ function pluginStarts(lines: Line[]): Record<string, number> {
     const match = /^newPlugin\(\): Launching plugin '([^ ']+) \(resource\)' from '([^']+)'/.exec(launch.msg);
     if (!match) continue;
     const [, name, path] = match as unknown as [string, string, string];
-    // A dynamic provider is ready once it has loaded the serialized provider, i.e. answered its first Check.
-    const ready =
-      name === 'pulumi-nodejs'
-        ? (l: Line) => /^Provider\[[^\]]*\]\.Check\(urn:[^)]*pulumi-nodejs:dynamic[^)]*\) success/.test(l.msg)
-        : (l: Line) => l.msg.startsWith('Handshake') && l.msg.includes(path);
-    const end = lines.find((l) => l.at >= launch.at && ready(l));
-    if (end) plugins[name === 'pulumi-nodejs' ? 'dynamic provider (to its first Check)' : name] = end.at - launch.at;
+    const served = lines.find((l) => l.at >= launch.at && l.msg.startsWith('Handshake') && l.msg.includes(path));
+    if (served) plugins[name] = served.at - launch.at;
+    // A resource URN names its type after `::` or after its parents' types and `$`.
+    const checked = new RegExp(`^Provider\\[[^\\]]*\\]\\.Check\\(urn:[^)]*(\\$|::)${name}:[^)]*\\) success`);
+    const firstCheck = lines.find((l) => l.at >= launch.at && checked.test(l.msg));
+    if (firstCheck) plugins[`${name} (to its first Check)`] = firstCheck.at - launch.at;
   }
   return plugins;
 }

@@ -1,5 +1,4 @@
-import type Cloudflare from 'cloudflare';
-import { answerMayBeLost, cloudflareClient, describeFailure } from '../cloudflare/client';
+import { answerMayBeLost, describeFailure, type ProviderClient, providerClient } from '../cloudflare/client';
 import {
   D1_LIMITS,
   type D1Limits,
@@ -97,12 +96,12 @@ const CHECKSUMS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${CHECKSUMS_TABLE}(
     applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
 );`;
 
-function connect(inputs: D1MigrationsInputs, options: D1MigrationsProviderOptions): Cloudflare {
-  return cloudflareClient(inputs, { timeoutMs: options.timeoutMs ?? 60_000 });
+function connect(inputs: D1MigrationsInputs, options: D1MigrationsProviderOptions): ProviderClient {
+  return providerClient(inputs, { timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
 async function runSql(
-  client: Cloudflare,
+  client: ProviderClient,
   inputs: D1MigrationsInputs,
   sql: string,
   requestOptions: { maxRetries?: number } = {},
@@ -111,7 +110,7 @@ async function runSql(
   return page.result.flatMap((r) => (r.results ?? []) as Record<string, unknown>[]);
 }
 
-async function readDatabase(client: Cloudflare, inputs: D1MigrationsInputs): Promise<DatabaseMigrations> {
+async function readDatabase(client: ProviderClient, inputs: D1MigrationsInputs): Promise<DatabaseMigrations> {
   const tables = (
     await runSql(
       client,
@@ -156,7 +155,7 @@ async function readDatabaseIfKnown(
   }
 }
 
-async function currentBookmark(client: Cloudflare, inputs: D1MigrationsInputs): Promise<string> {
+async function currentBookmark(client: ProviderClient, inputs: D1MigrationsInputs): Promise<string> {
   const response = await client.d1.database.timeTravel.getBookmark(inputs.databaseId, {
     account_id: inputs.accountId,
   });
@@ -208,7 +207,7 @@ function describeOversized(
 
 interface RunContext {
   inputs: D1MigrationsInputs;
-  client: Cloudflare;
+  client: ProviderClient;
   /** What d1_migrations held when this run started. */
   before: DatabaseMigrations;
   /** Files this run applied, confirmed by D1's answer or by reading d1_migrations back. */

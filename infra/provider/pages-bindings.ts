@@ -1,5 +1,5 @@
 import type Cloudflare from 'cloudflare';
-import { cloudflareClient, isNotFound } from '../cloudflare/client';
+import { isNotFound, type ProviderClient, providerClient } from '../cloudflare/client';
 import type { ResourceHandler } from './handler';
 import { isLegacyState, withoutLegacyFields } from './legacy-state';
 
@@ -48,8 +48,8 @@ type LiveConfig = {
 
 const ENVIRONMENTS = ['production', 'preview'] as const;
 
-function connect(inputs: PagesBindingsInputs): Cloudflare {
-  return cloudflareClient(inputs);
+function connect(inputs: PagesBindingsInputs): ProviderClient {
+  return providerClient(inputs);
 }
 
 /** Keys sorted, so two equal maps always compare and display equal. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type Cloudflare from 'cloudflare';
-import { all, cloudflareClient, describeFailure, orNotFound } from '../cloudflare/client';
+import { all, describeFailure, orNotFound, type ProviderClient, providerClient } from '../cloudflare/client';
 import { type DiffResult, isKnown, type ResourceHandler } from './handler';
 import { type LegacyUpload, legacyUpload } from './legacy-state';
 
@@ -127,7 +127,7 @@ interface LiveDeployment {
   ours: Cloudflare.Pages.Deployment | undefined;
 }
 
-async function readLive(client: Cloudflare, inputs: PagesDeploymentInputs, ours: string): Promise<LiveDeployment> {
+async function readLive(client: ProviderClient, inputs: PagesDeploymentInputs, ours: string): Promise<LiveDeployment> {
   const account = { account_id: inputs.accountId };
   const project = await orNotFound(client.pages.projects.get(inputs.projectName, account));
   if (!project) return { projectExists: false, productionBranch: '', served: undefined, ours: undefined };
@@ -151,13 +151,17 @@ async function readLive(client: Cloudflare, inputs: PagesDeploymentInputs, ours:
   return { projectExists: true, productionBranch, served: served ?? undefined, ours: found };
 }
 
+/**
+ * The drift in words, most telling part first (the CLI cuts long strings in a diff): the package, whether ours still
+ * exists, what is served instead, and what `up` will do.
+ */
 function describeDrift(inputs: PagesDeploymentInputs, ours: string, live: LiveDeployment): string {
   const servedId = live.served?.id ?? '';
   if (servedId === ours && live.ours) return '';
-  const where = `${inputs.projectName} (${inputs.packageDir}) on branch ${inputs.branch}`;
-  const serves = servedId ? `serves deployment ${servedId}` : 'serves no deployment';
-  const state = live.ours ? 'which still exists' : 'which no longer exists';
-  return `${where} ${serves}, not ${ours}, the one this stack uploaded (${state}); pulumi up makes ${live.ours ? 'it live again' : 'a new upload'}.`;
+  const serves = servedId ? `${inputs.projectName} serves ${servedId}` : `${inputs.projectName} serves nothing`;
+  return live.ours
+    ? `${inputs.packageDir}: ${serves} on ${inputs.branch}, not ours (${ours}); up rolls back to ours`
+    : `${inputs.packageDir}: ours (${ours}) no longer exists; ${serves} on ${inputs.branch}; up uploads again`;
 }
 
 function outputsOf(
@@ -206,7 +210,7 @@ function legacyMatches(legacy: LegacyUpload, news: PagesDeploymentInputs): boole
 export function createPagesDeploymentProvider(
   upload: Uploader = uploadWithWrangler,
 ): ResourceHandler<PagesDeploymentInputs, PagesDeploymentOutputs> {
-  const connect = (inputs: PagesDeploymentInputs) => cloudflareClient(inputs);
+  const connect = (inputs: PagesDeploymentInputs) => providerClient(inputs);
 
   async function uploadNew(inputs: PagesDeploymentInputs): Promise<PagesDeploymentOutputs> {
     const made = await upload(inputs);

@@ -1,7 +1,7 @@
 import { PROVIDER_NAME, PROVIDER_VERSION, TYPES } from './identity';
 
 /**
- * The plugin's Pulumi package schema (`pulumi package get-schema infra/provider/bin`): every resource it serves with
+ * The plugin's Pulumi package schema (`pulumi package get-schema ./infra/provider/bin/pulumi-resource-createsomething`): every resource it serves with
  * its inputs and outputs. The program's resource classes (infra/resources/) declare the same names; a unit test holds
  * them to it.
  */
@@ -70,7 +70,7 @@ const pagesDeploymentInputs = {
   configHash: str('Hash of what Cloudflare copies from the project into each new deployment.'),
 };
 
-const RESOURCES: Record<string, ResourceSchema> = {
+const RESOURCES: Record<(typeof TYPES)[keyof typeof TYPES], ResourceSchema> = {
   [TYPES.d1Migrations]: {
     description:
       "A D1 database's migrations, applied in order and recorded in wrangler's d1_migrations table with each file's checksum beside it.",
@@ -201,12 +201,3 @@ export const schema = {
   },
   resources: RESOURCES,
 };
-
-/** Input property names per type token, as the schema declares them (for the program's resource classes' test). */
-export function inputNames(type: string): string[] {
-  return Object.keys(RESOURCES[type]?.inputProperties ?? {});
-}
-
-export function outputNames(type: string): string[] {
-  return Object.keys(RESOURCES[type]?.properties ?? {});
-}

@@ -1,6 +1,3 @@
-import Module from 'node:module';
-import { join } from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { orderMigrations } from '../../infra/plan/migrations';
@@ -10,7 +7,6 @@ import {
   type D1MigrationFileInput,
   type D1MigrationsInputs,
   type D1MigrationsOutputs,
-  d1MigrationsProvider,
 } from '../../infra/provider/d1-migrations';
 import { type FakeD1, type Fault, startFakeD1 } from './support/fake-d1';
 
@@ -284,21 +280,6 @@ describe('the D1 migrations provider against a fake D1 endpoint', () => {
     expect(checked.failures).toEqual([]);
     expect(checked.inputs?.files).toEqual([INIT]);
     expect(fake.queries).toEqual([]);
-  });
-
-  it('the serialized provider (as Pulumi stores it) runs on its own', async () => {
-    const serialized = await pulumi.runtime.serializeFunction(() => d1MigrationsProvider, { allowSecrets: true });
-    // The SDK is loaded with require at run time, never captured: the closure stays small.
-    expect(serialized.text.length).toBeLessThan(120_000);
-    const loaded = new Module(join(__dirname, 'serialized-provider.js'));
-    loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(__dirname);
-    (loaded as unknown as { _compile(code: string, filename: string): void })._compile(
-      serialized.text,
-      join(__dirname, 'serialized-provider.js'),
-    );
-    const restored = (loaded.exports as Record<string, () => typeof d1MigrationsProvider>)[serialized.exportName];
-    const result = await restored?.().create(inputs([INIT]));
-    expect(result?.outs?.appliedLastRun).toEqual(['0001_init.sql']);
   });
 });
 

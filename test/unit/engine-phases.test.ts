@@ -12,7 +12,7 @@ function log(lines: [seconds: number, msg: string][]): string {
 }
 
 const CF = '/cache/home/plugins/resource-cloudflare-v6.17.0/pulumi-resource-cloudflare';
-const DYN = '/cache/bin/pulumi-resource-pulumi-nodejs';
+const OWN = '/repo/infra/provider/bin/pulumi-resource-createsomething';
 
 describe('enginePhases (bench:e2e, where an engine run spends its time)', () => {
   it('splits a run at the lines the engine always writes, and times each plugin to its handshake', () => {
@@ -27,12 +27,10 @@ describe('enginePhases (bench:e2e, where an engine run spends its time)', () => 
           [2.3, 'ResourceMonitor.RegisterResource received: t=create-something:index:SiteApp, name=io'],
           [2.4, `newPlugin(): Launching plugin 'cloudflare (resource)' from '${CF}' with args: x`],
           [2.65, `Handshake: not supported by '${CF}'`],
-          [3.0, `newPlugin(): Launching plugin 'pulumi-nodejs (resource)' from '${DYN}' with args: x`],
-          [3.5, `Handshake: not supported by '${DYN}'`],
-          [
-            3.9,
-            'Provider[0x1].Check(urn:pulumi:local::p::x$pulumi-nodejs:dynamic/create-something:D1Migrations::io) success',
-          ],
+          [2.7, 'Provider[0x2].Check(urn:pulumi:local::p::cloudflare:index/d1Database:D1Database::io-db) success'],
+          [3.0, `newPlugin(): Launching plugin 'createsomething (resource)' from '${OWN}' with args: x`],
+          [3.5, `Handshake: not supported by '${OWN}'`],
+          [3.9, 'Provider[0x1].Check(urn:pulumi:local::p::x$createsomething:d1:Migrations::io-migrations) success'],
           [4.0, 'ResourceMonitor.RegisterResource received: t=cloudflare:index/d1Database:D1Database, name=io-db'],
           [4.1, 'langhost[nodejs].Run(pwd=/repo/infra, ...) success: progerr='],
           [4.25, 'killing plugin'],
@@ -50,7 +48,12 @@ describe('enginePhases (bench:e2e, where an engine run spends its time)', () => 
       'program exit': 0.1,
       'CLI finish (summary, snapshot, plugin shutdown)': 0.15,
     });
-    expect(rounded(phases.plugins)).toEqual({ cloudflare: 0.25, 'dynamic provider (to its first Check)': 0.9 });
+    expect(rounded(phases.plugins)).toEqual({
+      cloudflare: 0.25,
+      'cloudflare (to its first Check)': 0.3,
+      createsomething: 0.5,
+      'createsomething (to its first Check)': 0.9,
+    });
     expect(Math.round(phases.total * 100) / 100).toBe(4.25);
   });
 

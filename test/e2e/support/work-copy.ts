@@ -29,6 +29,39 @@ export function makeWorkCopy(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * A copy of the repository as it was at `commit` (`git archive`), with node_modules linked as above: what a team
+ * deployed before a change, to move over to the current code.
+ */
+export function makeWorkCopyAt(commit: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-repo-at-'));
+  execFileSync('bash', ['-c', `git -C "$0" archive --format=tar "$1" | tar -x -C "$2"`, REPO_ROOT, commit, dir]);
+  linkNodeModules(dir);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Replaces `paths` (folders or files) in a work copy with what the repository holds now (tracked or untracked). */
+export function overlayCurrent(dir: string, paths: readonly string[]): void {
+  for (const path of paths) rmSync(join(dir, path), { recursive: true, force: true });
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...paths], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter((f) => f && existsSync(join(REPO_ROOT, f)));
+  for (const file of files) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(REPO_ROOT, file), join(dir, file));
+  }
+}
+
+function linkNodeModules(dir: string): void {
+  for (const modules of nodeModulesFolders()) {
+    if (!existsSync(dirname(join(dir, modules)))) continue;
+    symlinkSync(join(REPO_ROOT, modules), join(dir, modules));
+  }
+}
+
 /** node_modules at the root, in each package and in each Worker. */
 function nodeModulesFolders(): string[] {
   const found = ['node_modules'];

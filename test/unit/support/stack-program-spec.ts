@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scanInventory } from '../../../infra/inventory/scan';
 import { APP_BINDINGS } from '../../../infra/plan/bindings';
+import { schema } from '../../../infra/provider/schema';
 import { installMocks, outputValue, type Registration } from './pulumi-harness';
 
 export const APPS = ['space', 'io', 'agency', 'ltd'] as const;
@@ -137,6 +138,23 @@ export function describeStackProgram(expected: StackExpectations): void {
             protect: expected.protect,
             retainOnDelete: expected.protect,
           });
+        }
+      }
+    });
+
+    it("sends the provider plugin's resources exactly the inputs its schema declares", () => {
+      for (const type of [TYPES.migrations, TYPES.bindings, TYPES.upload]) {
+        const resource = schema.resources[type as keyof typeof schema.resources];
+        for (const registration of registrations.filter((r) => r.type === type)) {
+          const sent = Object.keys(registration.inputs);
+          expect(
+            sent.filter((key) => !(key in resource.inputProperties)),
+            registration.name,
+          ).toEqual([]);
+          expect(
+            resource.requiredInputs.filter((key) => !sent.includes(key)),
+            registration.name,
+          ).toEqual([]);
         }
       }
     });

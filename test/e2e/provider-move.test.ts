@@ -1,0 +1,138 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Cloudflare from 'cloudflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
+import { getByHost, hostOf } from './support/http';
+import { changedSteps, type PreviewJson } from './support/preview-json';
+import { findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
+import { SITE_CHECKS } from './support/site-checks';
+import { makeWorkCopyAt, overlayCurrent } from './support/work-copy';
+
+/**
+ * The last commit whose program ran D1 migrations and binding repair as dynamic providers and uploads as a
+ * `command:local:Command`: what every existing stack was deployed with before the provider plugin.
+ */
+const DYNAMIC_PROVIDERS_COMMIT = 'c49d09e9e17219596324cc29a05fe5ed0010aaa1';
+/** The program: what moves to the current code. The apps, their migrations and the lockfile stay as deployed. */
+const PROGRAM_PATHS = ['infra', 'stacks', 'scripts', 'Pulumi.yaml'];
+const APPS = ['space', 'io', 'agency', 'ltd'] as const;
+const TOKEN = 'e2e-move-emulator-token-0000000000000000000';
+const toolchain = findToolchain();
+
+if (!('bin' in toolchain)) {
+  const line = '='.repeat(100);
+  console.error(
+    `\n${line}\nEND-TO-END MOVE TEST NOT RUN: THE PULUMI TOOLCHAIN IS NOT READY ON THIS MACHINE.\n${toolchain.missing}\nGET IT WITH \`pnpm toolchain\`.\n${line}\n`,
+  );
+}
+
+interface AppOutput {
+  projectName: string;
+  productionUrl: string;
+  databaseId: string;
+}
+
+describe.runIf('bin' in toolchain)('a stack deployed by the dynamic providers moves to the provider plugin', () => {
+  let emulator: RunningEmulator;
+  let scratch: string;
+  let cf: Cloudflare;
+  let before: ReturnType<typeof makeWorkCopyAt>;
+  let after: ReturnType<typeof makeWorkCopyAt>;
+  let previous: PulumiCli;
+  let current: PulumiCli;
+  const local = ['--stack', 'local'];
+  const account = () => ({ account_id: emulator.accountId });
+
+  /** Per project, the ids of its deployments (newest first), and what production serves. */
+  const deployments = async () => {
+    const found: Record<string, { ids: string[]; served: string | undefined }> = {};
+    for (const app of APPS) {
+      const project = `createsomething-${app}`;
+      const ids: string[] = [];
+      for await (const d of cf.pages.projects.deployments.list(project, account())) ids.push(d.id as string);
+      found[app] = { ids, served: (await cf.pages.projects.get(project, account())).canonical_deployment?.id };
+    }
+    return found;
+  };
+  const migrationRows = async (apps: Record<string, AppOutput>) => {
+    const rows: Record<string, unknown[]> = {};
+    for (const app of APPS) {
+      const page = await cf.d1.database.query((apps[app] as AppOutput).databaseId, {
+        ...account(),
+        sql: 'SELECT id, name, applied_at FROM d1_migrations ORDER BY id',
+      });
+      rows[app] = page.result.flatMap((r) => r.results ?? []);
+    }
+    return rows;
+  };
+  const outputs = async (cli: PulumiCli) =>
+    JSON.parse((await cli.ok(['stack', 'output', 'apps', '--json', ...local])).stdout) as Record<string, AppOutput>;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'e2e-move-'));
+    emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator') });
+    cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
+    before = makeWorkCopyAt(DYNAMIC_PROVIDERS_COMMIT);
+    after = makeWorkCopyAt(DYNAMIC_PROVIDERS_COMMIT);
+    overlayCurrent(after.dir, PROGRAM_PATHS);
+    // One state backend and one build cache for both: the same stack, first run by one program, then by the other.
+    previous = new PulumiCli(before.dir, join(scratch, 'state'), toolchain as Toolchain);
+    current = new PulumiCli(after.dir, join(scratch, 'state'), toolchain as Toolchain);
+    await previous.initStackOnEmulator('local', emulator, { token: TOKEN });
+    copyFileSync(join(before.dir, 'Pulumi.local.yaml'), join(after.dir, 'Pulumi.local.yaml'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await emulator?.stop();
+    before?.remove();
+    after?.remove();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('one up with the current program touches nothing in Cloudflare, and leaves no provider code in the state', async () => {
+    await previous.ok(['up', '--yes', '--skip-preview', ...local]);
+    const exportedBefore = (await previous.ok(['stack', 'export', ...local])).stdout;
+    expect(exportedBefore).toContain('__provider');
+    const apps = await outputs(previous);
+    const deployedBefore = await deployments();
+    const rowsBefore = await migrationRows(apps);
+
+    const preview = JSON.parse((await current.ok(['preview', '--json', ...local])).stdout) as PreviewJson;
+    const steps = changedSteps(preview);
+    console.info(`[e2e move] preview on the current program:\n  ${steps.join('\n  ')}`);
+    // Nothing Cloudflare holds is created, replaced or deleted; only the program's own records are rewritten.
+    for (const step of steps.filter((s) => / cloudflare:/.test(s))) expect(step).toMatch(/^update /);
+    expect(
+      steps.filter((s) => /^(create|replace|delete|create-replacement|delete-replaced) cloudflare:/.test(s)),
+    ).toEqual([]);
+    for (const step of steps.filter((s) => / createsomething:/.test(s))) expect(step).toMatch(/^update /);
+    expect(steps.filter((s) => / createsomething:/.test(s)).length).toBe(APPS.length * 3);
+
+    await current.ok(['up', '--yes', '--skip-preview', ...local]);
+    // No upload, no rollback, no migration.
+    expect(await deployments()).toEqual(deployedBefore);
+    expect(await migrationRows(apps)).toEqual(rowsBefore);
+    const moved = await outputs(current);
+    for (const app of APPS) {
+      const page = await getByHost(
+        emulator.port,
+        hostOf((moved[app] as AppOutput).productionUrl),
+        SITE_CHECKS[app].path,
+      );
+      expect(page.status, app).toBe(200);
+      expect(page.body).toContain(SITE_CHECKS[app].d1Text);
+    }
+
+    expect(changedSteps(JSON.parse((await current.ok(['preview', '--json', ...local])).stdout) as PreviewJson)).toEqual(
+      [],
+    );
+    await current.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
+    const exported = JSON.stringify(JSON.parse((await current.ok(['stack', 'export', ...local])).stdout));
+    expect(exported).not.toContain('__provider');
+    console.info(
+      `[e2e move] checkpoint: ${JSON.stringify(JSON.parse(exportedBefore)).length} bytes before the move, ${exported.length} after`,
+    );
+  }, 900_000);
+});
