@@ -70,6 +70,17 @@ const pagesDeploymentInputs = {
   configHash: str('Hash of what Cloudflare copies from the project into each new deployment.'),
 };
 
+const pagesDeploymentRequired = [
+  'accountId',
+  'projectName',
+  'branch',
+  'packageDir',
+  'buildInputHash',
+  'outputHash',
+  'projectIdentity',
+  'configHash',
+];
+
 const RESOURCES: Record<(typeof TYPES)[keyof typeof TYPES], ResourceSchema> = {
   [TYPES.d1Migrations]: {
     description:
@@ -113,16 +124,7 @@ const RESOURCES: Record<(typeof TYPES)[keyof typeof TYPES], ResourceSchema> = {
     description:
       'The upload of a build to a Pages project, and which deployment the project serves on the branch, read back from Cloudflare.',
     inputProperties: pagesDeploymentInputs,
-    requiredInputs: [
-      'accountId',
-      'projectName',
-      'branch',
-      'packageDir',
-      'buildInputHash',
-      'outputHash',
-      'projectIdentity',
-      'configHash',
-    ],
+    requiredInputs: pagesDeploymentRequired,
     properties: {
       ...pagesDeploymentInputs,
       deploymentId: str('The deployment this stack made (or put back) last.'),
@@ -134,14 +136,7 @@ const RESOURCES: Record<(typeof TYPES)[keyof typeof TYPES], ResourceSchema> = {
       drift: str("'' when the served deployment is ours; otherwise what is wrong, with both deployment ids."),
     },
     required: [
-      'accountId',
-      'projectName',
-      'branch',
-      'packageDir',
-      'buildInputHash',
-      'outputHash',
-      'projectIdentity',
-      'configHash',
+      ...pagesDeploymentRequired,
       'deploymentId',
       'url',
       'alias',

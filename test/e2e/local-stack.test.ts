@@ -642,7 +642,11 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
     } finally {
       await cli.ok(['config', 'set', '--plaintext', 'cloudflare:apiToken', TOKEN, ...local]);
     }
+    // The refused run left the providers' recorded config without a token: a plain up records the restored one
+    // (a refresh runs on the recorded config), then the refresh puts io's deployment back.
+    await cli.ok(['up', '--yes', '--skip-preview', ...local]);
     await cli.ok(['up', '--refresh', '--yes', '--skip-preview', ...local]);
+    await cli.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
     expect(changedSteps(await preview())).toEqual([]);
   }, 900_000);
 

@@ -12,16 +12,7 @@ export const REPO_ROOT = join(__dirname, '..', '..', '..');
  */
 export function makeWorkCopy(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-repo-'));
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  })
-    .split('\0')
-    .filter((f) => f && existsSync(join(REPO_ROOT, f)));
-  for (const file of files) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    cpSync(join(REPO_ROOT, file), join(dir, file));
-  }
+  copyCurrentFiles(dir, []);
   for (const modules of nodeModulesFolders()) {
     mkdirSync(dirname(join(dir, modules)), { recursive: true });
     symlinkSync(join(REPO_ROOT, modules), join(dir, modules));
@@ -43,10 +34,16 @@ export function makeWorkCopyAt(commit: string): { dir: string; remove(): void } 
 /** Replaces `paths` (folders or files) in a work copy with what the repository holds now (tracked or untracked). */
 export function overlayCurrent(dir: string, paths: readonly string[]): void {
   for (const path of paths) rmSync(join(dir, path), { recursive: true, force: true });
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...paths], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  })
+  copyCurrentFiles(dir, paths);
+}
+
+/** Copies the files git would see under `paths` (all when empty), as they are in the work tree now, into `dir`. */
+function copyCurrentFiles(dir: string, paths: readonly string[]): void {
+  const files = execFileSync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard', ...(paths.length > 0 ? ['--', ...paths] : [])],
+    { cwd: REPO_ROOT, encoding: 'utf8' },
+  )
     .split('\0')
     .filter((f) => f && existsSync(join(REPO_ROOT, f)));
   for (const file of files) {
