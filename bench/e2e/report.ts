@@ -104,10 +104,11 @@ function targets(rounds: Round[]): Target[] {
       limit: 1.2,
     },
     {
+      // 1.6 since the provider plugin replaced the dynamic providers (it starts a process of its own); was 1.5.
       what: 'bare preview / empty-program floor',
       measured: m((r) => r.preview),
       against: m((r) => r.floor),
-      limit: 1.5,
+      limit: 1.6,
     },
   ];
 }
