@@ -7,6 +7,7 @@ import { getRequestListener } from '@hono/node-server';
 import { apiApp, WELL_FORMED_TOKEN } from './api/app.ts';
 import type { Services } from './api/context.ts';
 import { D1Registry } from './d1/registry.ts';
+import { loadSqliteTokenizer } from './d1/split-sql.ts';
 import { DEFAULT_ACCOUNT_ID } from './ids.ts';
 import { KvStore } from './kv/store.ts';
 import { createRuntime } from './serve/miniflare-runtime.ts';
@@ -66,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   if (options.token !== undefined && readOnlyTokens.includes(options.token))
     throw new Error('--token and --read-only-token must differ: one token cannot both write and only read');
+  await loadSqliteTokenizer();
   const state = new StateStore(dataDir);
   let port = 0;
   const services: Services = {
