@@ -25,7 +25,7 @@ let sqlite: Sqlite3Static | undefined;
 export async function loadSqliteTokenizer(): Promise<void> {
   if (sqlite) return;
   const { default: init } = await import('@sqlite.org/sqlite-wasm');
-  sqlite = await init({ print: () => {}, printErr: () => {} } as never);
+  sqlite = await init();
 }
 
 function loaded(): Sqlite3Static {
