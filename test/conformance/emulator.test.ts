@@ -25,6 +25,8 @@ describe("the emulator's answers to this suite, against Cloudflare's published O
   it('every answer the schema documents matches its operation, and every route it lacks is written down', () => {
     const judged = judgeRecording([target.recordFile]);
     console.log(`[conformance] ${judged.summary}`);
+    console.log(`[conformance] operations answered:\n  ${judged.operations.join('\n  ')}`);
+    console.log(`[conformance] schema defects excused:\n  ${judged.excused.join('\n  ')}`);
     expect(judged.exchanges).toBeGreaterThan(100);
     expect(judged.invalid, 'answers that do not match the schema').toEqual([]);
     expect(judged.unlistedRoutes, 'routes neither in the schema nor in routes-without-schema.ts').toEqual([]);
