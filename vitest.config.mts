@@ -24,6 +24,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Beliefs about Cloudflare, written once: always against the emulator (and its answers against
+          // Cloudflare's published schema), against a real account when CONFORMANCE_* variables name one.
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          // Each file may start an emulator and run wrangler and workerd: one at a time on two cores.
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           // One engine run at a time: the suite's steps build on each other.

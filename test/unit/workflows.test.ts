@@ -30,7 +30,7 @@ interface Workflow {
 interface SecretSpec {
   service: 'cloudflare' | 'pulumi';
   access: 'read' | 'write';
-  account?: 'staging' | 'prod';
+  account?: 'staging' | 'prod' | 'conformance';
   stacks?: string[];
 }
 interface EnvironmentSpec {
@@ -58,15 +58,16 @@ const pr = workflow('pull-request.yml');
 const prJob = (id: string) => pr.jobs[id] as Job;
 
 describe('GitHub environments', () => {
-  it('are the four the workflows use, each with its secrets written down', () => {
-    expect(Object.keys(ENVIRONMENTS).sort()).toEqual(['preview', 'production', 'review', 'staging']);
+  it('are the five the workflows use, each with its secrets written down', () => {
+    expect(Object.keys(ENVIRONMENTS).sort()).toEqual(['conformance', 'preview', 'production', 'review', 'staging']);
     const used = new Set(ALL_JOBS.map((j) => environmentOf(j.job)).filter(Boolean));
-    expect([...used].sort()).toEqual(['preview', 'production', 'review', 'staging']);
+    expect([...used].sort()).toEqual(['conformance', 'preview', 'production', 'review', 'staging']);
   });
 
   it('give each job which environment', () => {
     const table = Object.fromEntries(ALL_JOBS.map((j) => [`${j.file}#${j.id}`, environmentOf(j.job) ?? null]));
     expect(table).toEqual({
+      'conformance.yml#conformance': 'conformance',
       'deploy.yml#staging': 'staging',
       'deploy.yml#prod': 'production',
       'drift.yml#drift': 'preview',
@@ -257,6 +258,32 @@ describe('deploys and the drift check', () => {
     expect(job.steps.some((s) => s.run?.includes('gh issue create'))).toBe(false);
     const last = job.steps.at(-1);
     expect(last?.if).toBe("steps.check.outcome == 'failure'");
+    expect(last?.run).toContain('exit 1');
+  });
+
+  it('checks the beliefs about Cloudflare weekly on the conformance account only, keeps one issue, and stays red', () => {
+    const conformance = workflow('conformance.yml');
+    expect(conformance.on).toHaveProperty('schedule');
+    expect(Object.keys(conformance.on)).not.toContain('pull_request');
+    const job = conformance.jobs.conformance as Job;
+    expect(ENVIRONMENTS.conformance?.deployment_branches).toEqual(['main']);
+    expect(
+      Object.values(ENVIRONMENTS.conformance?.secrets ?? {}).every((secret) => secret.account === 'conformance'),
+    ).toBe(true);
+    const run = job.steps.find((s) => s.id === 'beliefs');
+    expect(run?.run).toContain('vitest run --project conformance test/conformance/real-account.test.ts');
+    // The suite skips itself without an account: the workflow refuses to pass for that reason.
+    expect(run?.run).toMatch(/-z "\$CONFORMANCE_ACCOUNT_ID"[\s\S]*exit 1/);
+    expect(run?.env).toMatchObject({
+      CONFORMANCE_ACCOUNT_ID: expr('vars.CONFORMANCE_ACCOUNT_ID'),
+      CONFORMANCE_API_TOKEN: expr('secrets.CONFORMANCE_API_TOKEN'),
+    });
+    expect(run?.['continue-on-error']).toBe(true);
+    const issue = job.steps.find((s) => s.run?.includes('gh issue create'));
+    expect(issue?.if).toBe("steps.beliefs.outcome == 'failure'");
+    expect(issue?.run).toContain('gh issue comment');
+    const last = job.steps.at(-1);
+    expect(last?.if).toBe("steps.beliefs.outcome == 'failure'");
     expect(last?.run).toContain('exit 1');
   });
 

@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { apiApp, WELL_FORMED_TOKEN } from './api/app.ts';
 import type { Services } from './api/context.ts';
+import { RECORD_ENV } from './api/recorder.ts';
 import { D1Registry } from './d1/registry.ts';
+import { loadSqliteTokenizer } from './d1/split-sql.ts';
 import { DEFAULT_ACCOUNT_ID } from './ids.ts';
 import { KvStore } from './kv/store.ts';
 import { createRuntime } from './serve/miniflare-runtime.ts';
@@ -29,6 +31,11 @@ export interface EmulatorOptions {
    * GET/HEAD (bar the few POSTs that only read, such as a D1 SELECT) gets 403, code 10000 "Authentication error".
    */
   readOnlyTokens?: string[];
+  /**
+   * Append every API request and answer, one JSON line each, to this file. Default: the file named by the
+   * environment variable CLOUDFLARE_EMULATOR_RECORD, if set; nothing is recorded otherwise.
+   */
+  recordFile?: string;
   /** Largest request body accepted, in bytes (413 above it). Default 100 MiB. */
   maxUploadBytes?: number;
 }
@@ -43,6 +50,8 @@ export interface RunningEmulator {
   unknownRoutes: Array<{ method: string; path: string }>;
   /** Every request refused because its token is read-only, in order. */
   refusedWrites: Array<{ method: string; path: string }>;
+  /** The file API traffic is recorded to, if any. */
+  recordFile: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -66,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   if (options.token !== undefined && readOnlyTokens.includes(options.token))
     throw new Error('--token and --read-only-token must differ: one token cannot both write and only read');
+  await loadSqliteTokenizer();
   const state = new StateStore(dataDir);
   let port = 0;
   const services: Services = {
@@ -84,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     unknownRoutes: [],
     refusedWrites: [],
+    recordFile: options.recordFile ?? (process.env[RECORD_ENV] ? resolve(process.env[RECORD_ENV]) : undefined),
   };
   services.runtime = createRuntime(services);
   const api = getRequestListener(apiApp(services).fetch);
@@ -119,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     dataDir,
     unknownRoutes: services.unknownRoutes,
     refusedWrites: services.refusedWrites,
+    recordFile: services.recordFile,
     async stop() {
       if (stopped) return;
       stopped = true;

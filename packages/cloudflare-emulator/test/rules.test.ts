@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { splitSql, splitSqlStatements } from '../src/d1/split-sql.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSqliteTokenizer, splitSql, splitSqlStatements } from '../src/d1/split-sql.ts';
 import { mergePatch } from '../src/pages/merge.ts';
 import { branchAlias } from '../src/pages/views.ts';
 import { parseHost } from '../src/serve/host.ts';
 import { applyHeaders, matchRedirect, parseHeaders, parseRedirects, routesToWorker } from '../src/serve/pages-rules.ts';
 
 describe('splitSql', () => {
+  beforeAll(() => loadSqliteTokenizer());
+
   it('splits on top-level semicolons only', () => {
     expect(
       splitSql(`-- leading comment

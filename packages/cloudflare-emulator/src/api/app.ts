@@ -8,6 +8,7 @@ import { introspectionRoutes } from './introspection.ts';
 import { kvRoutes } from './kv.ts';
 import { pagesAssetRoutes, pagesRoutes } from './pages.ts';
 import { readOnlyGuard } from './read-only.ts';
+import { recorder } from './recorder.ts';
 import { userRoutes } from './user.ts';
 import { workersRoutes } from './workers.ts';
 
@@ -30,6 +31,9 @@ export function apiApp(s: Services): Hono {
       { code: 7003, message: `No route for ${c.req.method} ${c.req.path}: the emulator does not implement it.` },
     ]);
   });
+
+  // First, so it sees every answer: the routes', the error handler's and the unknown-route 404s.
+  if (s.recordFile) app.use('*', recorder(s.recordFile, s.port));
 
   app.route('/', d1ImportUpload(s));
   app.route('/', introspectionRoutes(s));

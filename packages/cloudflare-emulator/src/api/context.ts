@@ -22,6 +22,8 @@ export interface Services {
   jwtSecret: Uint8Array;
   maxUploadBytes: number;
   unknownRoutes: Array<{ method: string; path: string }>;
+  /** When set, every API request and its answer is appended to this file (see recorder.ts). */
+  recordFile: string | undefined;
   /** Every request a read-only token was refused, in order. */
   refusedWrites: Array<{ method: string; path: string }>;
 }

@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import { ok } from '../envelope.ts';
+import { type Context, Hono } from 'hono';
+import { ok, paginate } from '../envelope.ts';
 import type { Services } from './context.ts';
 
 /** Identity endpoints wrangler calls to find out who it is and which accounts it may use. */
@@ -30,16 +30,20 @@ export function userRoutes(s: Services): Hono {
       organizations: [],
     }),
   );
+  // Paged like Cloudflare's lists: a page past the end is empty. The SDK's iterators ask for the next page until one
+  // comes back empty, so answering page 1 to every page makes them loop forever.
+  const paged = (c: Context, items: unknown[]) => {
+    const { slice, info } = paginate(items, Number(c.req.query('page') ?? 1), Number(c.req.query('per_page') ?? 20));
+    return ok(c, slice, info);
+  };
   app.get('/memberships', (c) =>
-    ok(
-      c,
-      [{ id: 'membership-local', status: 'accepted', account: account(), roles: ['Administrator'], permissions: {} }],
-      { page: 1, per_page: 20, count: 1, total_count: 1, total_pages: 1 },
-    ),
+    paged(c, [
+      { id: 'membership-local', status: 'accepted', account: account(), roles: ['Administrator'], permissions: {} },
+    ]),
   );
   // Analytics are not emulated: GraphQL answers with no data, which `wrangler d1 info` shows as zero usage.
   app.post('/graphql', (c) => c.json({ data: { viewer: { accounts: [] } }, errors: null }));
-  app.get('/accounts', (c) => ok(c, [account()], { page: 1, per_page: 20, count: 1, total_count: 1, total_pages: 1 }));
+  app.get('/accounts', (c) => paged(c, [account()]));
   app.get('/accounts/:accountId', (c) => ok(c, account()));
   return app;
 }

@@ -31,14 +31,13 @@ function scriptView(w: WorkerScript) {
     has_modules: w.modules.some((m) => m.type === 'ESModule'),
     last_deployed_from: 'api',
     logpush: false,
-    placement_mode: null,
-    placement_status: null,
+    // placement_mode, placement_status and migration_tag are left out, not null, and compatibility_date when it was
+    // never set: the SDK types them optional, never null (Smart Placement is off, there are no Durable Objects).
     startup_time_ms: 0,
     usage_model: 'standard',
-    compatibility_date: w.metadata.compatibility_date ?? null,
+    ...(w.metadata.compatibility_date ? { compatibility_date: w.metadata.compatibility_date } : {}),
     compatibility_flags: w.metadata.compatibility_flags ?? [],
     deployment_id: w.deployment_id,
-    migration_tag: null,
     tail_consumers: null,
     placement: {},
   };

@@ -1,3 +1,5 @@
+import type { Sqlite3Static } from '@sqlite.org/sqlite-wasm';
+
 /** One statement of a SQL text, as D1 splits "several statements joined by semicolons". */
 export interface SqlStatement {
   /** The statement as written, leading comments included, up to (not including) its `;`, trimmed. */
@@ -10,115 +12,78 @@ export interface SqlStatement {
   keyword: string;
 }
 
+// Where a statement ends is SQLite's decision, not ours: `sqlite3_complete()` (the check the sqlite3 shell uses to
+// know a statement is finished) answers it with SQLite's own tokenizer, which knows strings, quoted identifiers,
+// comments and the BEGIN … END body of CREATE TRIGGER. node:sqlite does not expose that function, so it comes from
+// SQLite's official WebAssembly build; the emulator does not reimplement (or share) a tokenizer of its own.
+let sqlite: Sqlite3Static | undefined;
+
 /**
- * Split a SQL text into single statements on the semicolons SQLite ends them at. Not inside `--` or block comments,
- * string literals ('…' with '' as an escaped quote), quoted identifiers ("…", `…`, […]), or the BEGIN … END body of
- * a CREATE TRIGGER, whose END is the first token of a statement inside the body (so `CASE … END` and a column named
- * `end` do not close it). Comment-only pieces are dropped.
+ * Load SQLite's WebAssembly build (about 0.2 s, once per process). `startEmulator` awaits it; anything else that
+ * splits SQL must too. Loaded lazily with a dynamic import so CommonJS callers (tsx scripts) can load the emulator.
+ */
+export async function loadSqliteTokenizer(): Promise<void> {
+  if (sqlite) return;
+  const { default: init } = await import('@sqlite.org/sqlite-wasm');
+  sqlite = await init();
+}
+
+function loaded(): Sqlite3Static {
+  if (!sqlite) throw new Error('SQLite is not loaded: await loadSqliteTokenizer() first (startEmulator does).');
+  return sqlite;
+}
+
+/** SQLite's own whitespace and comments before a statement's first token (a BOM is not whitespace to SQLite). */
+const LEADING_TRIVIA = /^(?:[ \t\n\f\r]+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$))*/;
+const SQLITE_WHITESPACE_AT_ENDS = /^[ \t\n\f\r]+|[ \t\n\f\r]+$/g;
+const SEMICOLON = 0x3b;
+
+/**
+ * Split a SQL text into single statements where SQLite says one is complete: a piece ends at the first `;` after
+ * which `sqlite3_complete` holds for the piece. Comment-only pieces are dropped; text after the last complete
+ * statement (unterminated, or an unclosed string or comment) is one last statement, as SQLite would try to run it.
+ *
+ * The text is copied into SQLite's memory once as UTF-8; each candidate `;` is tried by ending the C string right
+ * after it, so a long statement with many semicolons in its strings costs SQLite's scan, not a copy, per candidate.
  */
 export function splitSqlStatements(sql: string): SqlStatement[] {
+  const { capi, wasm } = loaded();
+  const bytes = Buffer.from(sql, 'utf8');
+  const base = wasm.alloc(bytes.length + 1) as number;
   const out: SqlStatement[] = [];
-  let pieceStart = 0; // after the previous top-level `;`
-  let first = -1; // offset of the piece's first token
-  let firstLine = 0;
-  let line = 1;
-  let words: string[] = [];
-  let inBody = false;
-  let bodyDone = false;
-  let bodyStatementStart = false;
-  let previous = '';
-  const token = (kind: string, at: number) => {
-    if (first < 0) {
-      first = at;
-      firstLine = line;
-    }
-    if (kind !== 'word' && inBody) bodyStatementStart = false;
-    previous = kind;
-  };
-  const finish = (end: number) => {
-    if (first >= 0) {
-      out.push({
-        text: sql.slice(pieceStart, end).trim(),
-        body: sql.slice(first, end).trimEnd(),
-        line: firstLine,
-        keyword: words[0] ?? '',
-      });
-    }
-    pieceStart = end + 1;
-    first = -1;
-    words = [];
-    inBody = false;
-    bodyDone = false;
-    bodyStatementStart = false;
-    previous = '';
-  };
-
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    if (ch === '\n') {
-      line++;
-      i++;
-    } else if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl === -1 ? sql.length : nl;
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const close = sql.indexOf('*/', i + 2);
-      const end = close === -1 ? sql.length : close + 2;
-      line += newlines(sql, i, end);
-      i = end;
-    } else if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
-      token('quoted', i);
-      const closer = ch === '[' ? ']' : ch;
-      let j = i + 1;
-      for (;;) {
-        const k = sql.indexOf(closer, j);
-        if (k === -1) {
-          j = sql.length;
-          break;
-        }
-        if (closer !== ']' && sql[k + 1] === closer) {
-          j = k + 2;
-          continue;
-        }
-        j = k + 1;
-        break;
+  try {
+    wasm.heap8u().set(bytes, base);
+    wasm.heap8u()[base + bytes.length] = 0;
+    let pieceStart = 0;
+    let lineOfPiece = 1;
+    const push = (end: number) => {
+      const piece = bytes.subarray(pieceStart, end).toString('utf8');
+      const trivia = (LEADING_TRIVIA.exec(piece) as RegExpExecArray)[0];
+      if (trivia.length < piece.length) {
+        const body = piece.slice(trivia.length).replace(/[ \t\n\f\r]+$/, '');
+        out.push({
+          text: piece.replace(SQLITE_WHITESPACE_AT_ENDS, ''),
+          body,
+          line: lineOfPiece + newlines(trivia),
+          keyword: /^[A-Za-z_]+/.exec(body)?.[0].toUpperCase() ?? '',
+        });
       }
-      line += newlines(sql, i, j);
-      i = j;
-    } else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(ch)) {
-      let j = i + 1;
-      while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j] as string)) j++;
-      const word = sql.slice(i, j).toUpperCase();
-      const afterDot = previous === '.';
-      token('word', i);
-      if (words.length < 3) words.push(word);
-      if (!inBody && !bodyDone && word === 'BEGIN' && !afterDot && isCreateTrigger(words)) {
-        inBody = true;
-        bodyStatementStart = true;
-      } else if (inBody && bodyStatementStart && word === 'END') {
-        inBody = false;
-        bodyDone = true;
-      } else if (inBody) {
-        bodyStatementStart = false;
-      }
-      i = j;
-    } else if (ch === ';') {
-      if (inBody) {
-        bodyStatementStart = true;
-        previous = ';';
-      } else {
-        finish(i);
-      }
-      i++;
-    } else {
-      token(ch, i);
-      i++;
+      lineOfPiece += newlines(piece);
+      pieceStart = end + 1;
+    };
+    for (let at = bytes.indexOf(SEMICOLON); at !== -1; at = bytes.indexOf(SEMICOLON, at + 1)) {
+      const heap = wasm.heap8u();
+      const after = base + at + 1;
+      const saved = heap[after] as number;
+      heap[after] = 0;
+      const complete = capi.sqlite3_complete(base + pieceStart) === 1;
+      wasm.heap8u()[after] = saved;
+      if (complete) push(at);
     }
+    if (pieceStart < bytes.length) push(bytes.length);
+  } finally {
+    wasm.dealloc(base);
   }
-  finish(sql.length);
   return out;
 }
 
@@ -127,14 +92,8 @@ export function splitSql(sql: string): string[] {
   return splitSqlStatements(sql).map((s) => s.text);
 }
 
-function isCreateTrigger(words: string[]): boolean {
-  if (words[0] !== 'CREATE') return false;
-  if (words[1] === 'TRIGGER') return true;
-  return (words[1] === 'TEMP' || words[1] === 'TEMPORARY') && words[2] === 'TRIGGER';
-}
-
-function newlines(sql: string, from: number, to: number): number {
+function newlines(text: string): number {
   let n = 0;
-  for (let k = sql.indexOf('\n', from); k !== -1 && k < to; k = sql.indexOf('\n', k + 1)) n++;
+  for (let k = text.indexOf('\n'); k !== -1; k = text.indexOf('\n', k + 1)) n++;
   return n;
 }
