@@ -126,7 +126,6 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
     const watcher = {
       name: 'kv-watcher',
       modules: [{ type: 'ESModule' as const, path: 'kv-watcher.js', contents: KV_WATCHER }],
-      compatibilityDate: config.compatibility_date,
       kvNamespaces: { INNER: kvNs?.id ?? 'KV' },
       serviceBindings: {
         REPORT: async (request: Request) => {
