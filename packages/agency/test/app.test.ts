@@ -1,3 +1,4 @@
+import { insideOneWindow } from '@create-something/app-kit/test/windows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './harness.ts';
 
@@ -96,6 +97,7 @@ describe('inquiry form', () => {
   });
 
   it('rate-limits a burst per visitor in D1: of 12 concurrent inquiries 3 are saved, 9 get 429 with Retry-After', async () => {
+    await insideOneWindow(600);
     const visitor = from('192.0.2.99');
     const before = await inquiries();
     const burst = await Promise.all(

@@ -1,3 +1,4 @@
+import { insideOneWindow } from '@create-something/app-kit/test/windows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './harness.ts';
 
@@ -126,6 +127,7 @@ describe('rate limits (D1, per visitor)', () => {
   const from = (ip: string) => ({ 'cf-connecting-ip': ip });
 
   it('answers a burst of 40 API searches with 30 results and 10 × 429 with Retry-After, recording only 30', async () => {
+    await insideOneWindow(60);
     const before = await count('searches');
     const burst = await Promise.all(
       Array.from({ length: 40 }, () => app.request('/api/search?q=edge', { headers: from('203.0.113.7') })),
@@ -148,6 +150,7 @@ describe('rate limits (D1, per visitor)', () => {
   });
 
   it('answers a burst of 14 feedback posts with 10 saved and 4 × 429 with Retry-After', async () => {
+    await insideOneWindow(600);
     const before = await count('article_feedback');
     const burst = await Promise.all(
       Array.from({ length: 14 }, () =>

@@ -1,3 +1,4 @@
+import { insideOneWindow } from '@create-something/app-kit/test/windows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUnsubscribe, unsubscribeUrl } from '../src/lib/server/unsubscribe.ts';
 import { type RunningApp, startApp, TEST_SECRET } from './harness.ts';
@@ -71,6 +72,7 @@ describe('signed unsubscribe link', () => {
   });
 
   it('rate-limits unsubscribe attempts: of 14 at once, 10 are checked and 4 get 429 with Retry-After', async () => {
+    await insideOneWindow(600);
     const burst = await Promise.all(
       Array.from({ length: 14 }, (_, i) => confirm(`guess${i}@example.com`, 'AAAA', '203.0.113.90')),
     );
