@@ -13,10 +13,11 @@ const SNAPSHOT_TTL_SECONDS = 300;
 export const load: PageServerLoad = async ({ platform }) => {
   const { db, kv } = bindings(platform);
   const principles = await listPrinciples(db);
-  const snapshot = await cachedJson(kv, SNAPSHOT_KEY, SNAPSHOT_TTL_SECONDS, async () => {
-    const row = await db.prepare('SELECT COUNT(*) AS n FROM subscribers').first<{ n: number }>();
-    return { principles: principles.length, subscribers: row?.n ?? 0 };
-  });
+  // No subscriber total here: it moves only for new addresses, so reading it around a signup would tell whether
+  // the address was already on the list.
+  const snapshot = await cachedJson(kv, SNAPSHOT_KEY, SNAPSHOT_TTL_SECONDS, async () => ({
+    principles: principles.length,
+  }));
   return { principles, recent: await recentSignups(db), snapshot: { key: SNAPSHOT_KEY, ...snapshot } };
 };
 

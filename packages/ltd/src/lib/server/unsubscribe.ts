@@ -37,7 +37,7 @@ export async function signUnsubscribe(secret: string, email: string): Promise<st
 /** Whether `token` signs `email` (compared by WebCrypto's verify, in constant time). */
 export async function verifyUnsubscribe(secret: string, email: string, token: string): Promise<boolean> {
   const signature = fromBase64Url(token);
-  if (!signature || signature.byteLength !== 32) return false;
+  if (signature?.byteLength !== 32) return false;
   return crypto.subtle.verify('HMAC', await key(secret, 'verify'), signature, message(email));
 }
 
