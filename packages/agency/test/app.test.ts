@@ -1,3 +1,4 @@
+import { insideOneWindow } from '@create-something/app-kit/test/windows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './harness.ts';
 
@@ -79,8 +80,13 @@ describe('inquiry form', () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('Unknown service "plumbing"');
     expect(await inquiries()).toBe(before);
-    // Invalid submissions do not spend the visitor's rate-limit budget.
-    expect((await app.kv.list({ prefix: 'ratelimit:' })).keys).toHaveLength(1);
+    // Invalid submissions do not spend the visitor's rate-limit budget (only the valid one of the test before did).
+    expect(
+      await app.db
+        .prepare('SELECT rule, count FROM rate_limits')
+        .all()
+        .then((r) => r.results),
+    ).toEqual([{ rule: 'inquiry', count: 1 }]);
   });
 
   it('refuses an oversize body with 413, writing nothing', async () => {
@@ -90,27 +96,43 @@ describe('inquiry form', () => {
     expect(await inquiries()).toBe(before);
   });
 
-  it('rate-limits through KV: three per visitor per window, counter keeps its window and TTL', async () => {
+  it('rate-limits a burst per visitor in D1: of 12 concurrent inquiries 3 are saved, 9 get 429 with Retry-After', async () => {
+    await insideOneWindow(600);
     const visitor = from('192.0.2.99');
     const before = await inquiries();
-    for (let i = 0; i < 3; i++) expect((await app.request('/', { form: valid, headers: visitor })).status).toBe(200);
-    const limited = await app.request('/', { form: valid, headers: visitor });
-    expect(limited.status).toBe(429);
-    expect(await limited.text()).toMatch(/Too many inquiries from you just now; try again in 10 min/);
-    expect(await inquiries()).toBe(before + 3);
-
-    const { keys } = await app.kv.list<{ created: number }>({ prefix: 'ratelimit:' });
-    const counters = await Promise.all(
-      keys.map((k) => app.kv.getWithMetadata<{ count: number }, { created: number }>(k.name, { type: 'json' })),
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () => app.request('/', { form: valid, headers: visitor })),
     );
-    expect(counters.map((c) => c.value?.count).sort()).toEqual([1, 3]);
-    for (const key of keys) {
-      expect(key.metadata?.created).toBeLessThanOrEqual(Date.now());
-      // expiration = window start + 10 min, not pushed back by later attempts
-      expect(key.expiration).toBeLessThanOrEqual(Math.ceil(((key.metadata?.created ?? 0) + 600_000) / 1000) + 2);
-    }
+    const statuses = burst.map((res) => res.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(9);
+    const limited = burst.find((res) => res.status === 429) as Response;
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    const html = await limited.text();
+    expect(html).toMatch(/Too many inquiries from you just now; try again in \d+ min/);
+    expect(html).toContain('value="Northwind"');
+    expect(await inquiries()).toBe(before + 3);
+    // The counter row holds a hash of the address, never the address.
+    const rows = await app.db
+      .prepare("SELECT client FROM rate_limits WHERE rule = 'inquiry'")
+      .all<{ client: string }>();
+    expect(rows.results.map((r) => r.client).join()).not.toContain('192.0.2');
     // Another visitor is unaffected.
     expect((await app.request('/', { form: valid, headers: from('192.0.2.100') })).status).toBe(200);
+  });
+
+  it('deletes inquiries older than the retention period when a new one is saved', async () => {
+    await app.db
+      .prepare(
+        "INSERT INTO inquiries (name, email, company, service, message, created_at) VALUES ('Old', 'old@example.com', '', 'edge-platforms', 'From long ago, please.', '2020-01-01T00:00:00.000Z')",
+      )
+      .run();
+    const old = () => app.db.prepare("SELECT COUNT(*) AS n FROM inquiries WHERE name = 'Old'").first<{ n: number }>();
+    expect(await old()).toEqual({ n: 1 });
+    expect((await app.request('/', { form: valid, headers: from('192.0.2.150') })).status).toBe(200);
+    expect(await old()).toEqual({ n: 0 });
   });
 
   it('serves the services API', async () => {

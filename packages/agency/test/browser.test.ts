@@ -6,7 +6,7 @@ import { ROOT, startApp } from './harness.ts';
 
 describeInBrowser(startApp, (ctx) => {
   it('sends an inquiry through the form', async () => {
-    const page = await ctx.browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const page = await ctx.newPage({ viewport: { width: 1100, height: 900 } });
     // Filled in before the page hydrates: hydration must keep every field (it used to clear them).
     const hydration = await holdHydration(page);
     await page.goto(new URL('/', ctx.app.url).href, { waitUntil: 'commit' });

@@ -1,9 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import adapter, { type AdapterOptions } from '@sveltejs/adapter-cloudflare';
 import type { Adapter, Builder } from '@sveltejs/kit';
 import { build } from 'esbuild';
 import { experimental_readRawConfig } from 'wrangler';
+import { headersFileRules } from '../src/server/security-headers.ts';
 
 /**
  * Shared by the four apps' vite.config.ts (`adapter: cloudflare({ platformProxy: ... })`).
@@ -20,6 +22,9 @@ import { experimental_readRawConfig } from 'wrangler';
  * It also bundles `_worker.js` with everything it imports (the adapter leaves imports pointing into
  * `<outDir>/output`), so `<outDir>/cloudflare` is complete on its own: it can be uploaded as is
  * and served by Miniflare without another build step.
+ *
+ * Security headers (src/server/security-headers.ts): the bundled worker's `fetch` is wrapped so that every response
+ * it gives carries them, and `_headers` gets a `/*` rule with them for the files Pages serves without the worker.
  */
 export default function cloudflare(options: AdapterOptions = {}): Adapter {
   const official = adapter(options);
@@ -35,6 +40,7 @@ export default function cloudflare(options: AdapterOptions = {}): Adapter {
       const dest = builder.getBuildDirectory('cloudflare');
       await adapter({ ...options, config: wranglerConfigWritingTo(builder, options.config, dest) }).adapt(compatible);
       await bundleWorker(path.join(dest, '_worker.js'));
+      appendFileSync(path.join(dest, '_headers'), `\n${headersFileRules()}`);
     },
   };
 }
@@ -85,9 +91,21 @@ export function kitOutDir(env: NodeJS.ProcessEnv = process.env): {
   };
 }
 
+/** The adapter's worker with its `fetch` answers passed through `withSecurityHeaders`. */
+const SECURED_ENTRY = `
+import worker from './_worker.js';
+import { withSecurityHeaders } from ${JSON.stringify(fileURLToPath(new URL('../src/server/security-headers.ts', import.meta.url)))};
+export default {
+  ...worker,
+  async fetch(request, env, context) {
+    return withSecurityHeaders(await worker.fetch(request, env, context));
+  },
+};
+`;
+
 async function bundleWorker(file: string): Promise<void> {
   await build({
-    entryPoints: [file],
+    stdin: { contents: SECURED_ENTRY, resolveDir: path.dirname(file), sourcefile: '_worker.secured.js', loader: 'js' },
     outfile: file,
     allowOverwrite: true,
     bundle: true,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page, type Route } from 'playwright-core';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { type Browser, type BrowserContextOptions, chromium, type Page, type Route } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import type { RunningApp } from './harness.ts';
 
 /**
@@ -13,6 +13,54 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface BrowserContext {
   readonly app: RunningApp;
   readonly browser: Browser;
+  /**
+   * A page whose Content-Security-Policy violations are recorded; after each test, every such page must have had
+   * none, and every HTML document it loaded must have come with a CSP.
+   */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+}
+
+/** What a page reported about the CSP while a test used it. */
+export interface CspWatch {
+  /** Violations Chromium reported (its console messages for blocked content, and securitypolicyviolation events). */
+  violations(): Promise<string[]>;
+  /** HTML documents the page loaded without a Content-Security-Policy header. */
+  documentsWithoutCsp: string[];
+}
+
+/**
+ * Records CSP violations on `page`: Chromium logs every blocked script, style, frame or connection to the console
+ * ("Refused to … because it violates the following Content Security Policy directive"), which survives navigations;
+ * the securitypolicyviolation events of the current document are read as well.
+ */
+export async function watchCsp(page: Page): Promise<CspWatch> {
+  const logged: string[] = [];
+  const documentsWithoutCsp: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) logged.push(message.text());
+  });
+  page.on('response', (response) => {
+    const html = (response.headers()['content-type'] ?? '').startsWith('text/html');
+    if (response.request().resourceType() === 'document' && html && !response.headers()['content-security-policy']) {
+      documentsWithoutCsp.push(response.url());
+    }
+  });
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    Object.defineProperty(window, '__cspViolations', { value: seen });
+    document.addEventListener('securitypolicyviolation', (event) => {
+      seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`);
+    });
+  });
+  return {
+    documentsWithoutCsp,
+    async violations() {
+      const events = page.isClosed()
+        ? []
+        : await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+      return [...logged, ...events];
+    },
+  };
 }
 
 export function describeInBrowser(startApp: () => Promise<RunningApp>, tests: (ctx: BrowserContext) => void): void {
@@ -25,6 +73,7 @@ export function describeInBrowser(startApp: () => Promise<RunningApp>, tests: (c
   describe.skipIf(!hasChromium)('in a real browser', () => {
     let app: RunningApp | undefined;
     let browser: Browser | undefined;
+    let watches: CspWatch[] = [];
     beforeAll(async () => {
       app = await startApp();
       browser = await chromium.launch({
@@ -36,6 +85,14 @@ export function describeInBrowser(startApp: () => Promise<RunningApp>, tests: (c
       await browser?.close();
       await app?.stop();
     });
+    afterEach(async () => {
+      const current = watches;
+      watches = [];
+      for (const watch of current) {
+        expect(await watch.violations(), 'CSP violations').toEqual([]);
+        expect(watch.documentsWithoutCsp, 'HTML documents served without a CSP').toEqual([]);
+      }
+    });
     tests({
       get app() {
         if (!app) throw new Error('the app is not started yet: use ctx.app inside it(...), not at describe time');
@@ -44,6 +101,12 @@ export function describeInBrowser(startApp: () => Promise<RunningApp>, tests: (c
       get browser() {
         if (!browser) throw new Error('Chromium is not launched yet: use ctx.browser inside it(...)');
         return browser;
+      },
+      async newPage(options) {
+        if (!browser) throw new Error('Chromium is not launched yet: use ctx.newPage inside it(...)');
+        const page = await browser.newPage(options);
+        watches.push(await watchCsp(page));
+        return page;
       },
     });
   });

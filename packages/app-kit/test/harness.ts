@@ -29,6 +29,8 @@ export interface RunningApp {
   mf: Miniflare;
   db: D1Database;
   kv: KVNamespace;
+  /** KV methods the app called, in order, when started with `watchKv` (empty otherwise). */
+  kvCalls: string[];
   /** GET or POST against the app; `form` posts urlencoded fields from the app's own origin (passes CSRF checks). */
   request(
     pathname: string,
@@ -42,7 +44,28 @@ export interface StartOptions {
   bindings?: boolean;
   /** KV entries written before the first request. */
   seedKv?: Record<string, string>;
+  /** Plain-text environment variables and secrets, as the Pages project would bind them. */
+  vars?: Record<string, string>;
+  /** Record every KV method the app calls (`kvCalls`), through a wrapper around the real namespace. */
+  watchKv?: boolean;
 }
+
+/**
+ * The KV binding as a wrapper (Miniflare's wrapped bindings) around the real namespace: each call is reported to the
+ * test process before it is passed on, so a test can say which KV methods a request used.
+ */
+const KV_WATCHER = `
+export default function (env) {
+  const watched = {};
+  for (const method of ['get', 'getWithMetadata', 'put', 'list', 'delete']) {
+    watched[method] = async (...args) => {
+      await env.REPORT.fetch('http://watcher/', { method: 'POST', body: method });
+      return env.INNER[method](...args);
+    };
+  }
+  return watched;
+}
+`;
 
 export interface PagesHarness {
   /** The app directory (holds wrangler.jsonc). */
@@ -74,28 +97,52 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
     }
   }
 
-  async function startApp({ bindings = true, seedKv = {} }: StartOptions = {}): Promise<RunningApp> {
+  async function startApp({
+    bindings = true,
+    seedKv = {},
+    vars = {},
+    watchKv = false,
+  }: StartOptions = {}): Promise<RunningApp> {
     const d1 = config.d1_databases[0];
     const kvNs = config.kv_namespaces[0];
-    const mf = new Miniflare({
-      host: '127.0.0.1',
-      port: 0,
+    const kvNamespace = bindings && kvNs ? { [kvNs.binding]: kvNs.id ?? kvNs.binding } : {};
+    const kvCalls: string[] = [];
+    const watching = watchKv && bindings && kvNs !== undefined;
+    const app = {
+      name: 'app',
       // The build bundles _worker.js into one file; listing it explicitly stops Miniflare from trying to
       // resolve the bundle's runtime-computed import() calls.
       modulesRoot: OUTPUT_DIR,
-      modules: [{ type: 'ESModule', path: path.join(OUTPUT_DIR, '_worker.js') }],
+      modules: [{ type: 'ESModule' as const, path: path.join(OUTPUT_DIR, '_worker.js') }],
       compatibilityDate: config.compatibility_date,
       compatibilityFlags: config.compatibility_flags,
       serviceBindings: { ASSETS: serveAsset },
+      bindings: vars,
       d1Databases: bindings && d1 ? { [d1.binding]: d1.database_id ?? d1.binding } : {},
-      kvNamespaces: bindings && kvNs ? { [kvNs.binding]: kvNs.id ?? kvNs.binding } : {},
-    });
+      ...(watching
+        ? { wrappedBindings: { [kvNs.binding]: { scriptName: 'kv-watcher' } } }
+        : { kvNamespaces: kvNamespace }),
+    };
+    const watcher = {
+      name: 'kv-watcher',
+      modules: [{ type: 'ESModule' as const, path: 'kv-watcher.js', contents: KV_WATCHER }],
+      kvNamespaces: { INNER: kvNs?.id ?? 'KV' },
+      serviceBindings: {
+        REPORT: async (request: Request) => {
+          kvCalls.push(await request.text());
+          return new Response(null, { status: 204 });
+        },
+      },
+    };
+    const mf = new Miniflare({ host: '127.0.0.1', port: 0, workers: watching ? [app, watcher] : [app] });
     const url = await mf.ready;
     let db = undefined as unknown as D1Database;
     let kv = undefined as unknown as KVNamespace;
     if (bindings) {
       db = (await mf.getD1Database('DB')) as unknown as D1Database;
-      kv = (await mf.getKVNamespace('KV')) as unknown as KVNamespace;
+      kv = (watching
+        ? await mf.getKVNamespace('INNER', 'kv-watcher')
+        : await mf.getKVNamespace('KV')) as unknown as KVNamespace;
       await applyMigrations(db, path.resolve(ROOT, d1?.migrations_dir ?? 'migrations'));
       for (const [key, value] of Object.entries(seedKv)) {
         await kv.put(key, value, { metadata: { created: Date.now() } });
@@ -106,6 +153,7 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
       mf,
       db,
       kv,
+      kvCalls,
       request(pathname, init = {}) {
         const target = new URL(pathname, url);
         // Browsers ask for HTML; without it SvelteKit answers form posts with its JSON action result.

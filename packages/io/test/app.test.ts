@@ -1,3 +1,4 @@
+import { insideOneWindow } from '@create-something/app-kit/test/windows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './harness.ts';
 
@@ -119,6 +120,103 @@ describe('article feedback', () => {
     const res = await app.request('/articles/not-written-yet');
     expect(res.status).toBe(404);
     expect(await res.text()).toContain('No article named');
+  });
+});
+
+describe('rate limits (D1, per visitor)', () => {
+  const from = (ip: string) => ({ 'cf-connecting-ip': ip });
+
+  it('answers a burst of 40 API searches with 30 results and 10 × 429 with Retry-After, recording only 30', async () => {
+    await insideOneWindow(60);
+    const before = await count('searches');
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, () => app.request('/api/search?q=edge', { headers: from('203.0.113.7') })),
+    );
+    const statuses = burst.map((res) => res.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const limited = burst.find((res) => res.status === 429) as Response;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await limited.json()).toEqual({
+      error: expect.stringContaining('Too many requests: at most 30 per minute'),
+    });
+    expect(await count('searches')).toBe(before + 30);
+    // The search page shares the budget: a 429 page with Retry-After.
+    const page = await app.request('/?q=edge', { headers: from('203.0.113.7') });
+    expect(page.status).toBe(429);
+    expect(page.headers.get('retry-after')).toBeTruthy();
+    expect((await app.request('/?q=edge', { headers: from('203.0.113.8') })).status).toBe(200);
+  });
+
+  it('answers a burst of 14 feedback posts with 10 saved and 4 × 429 with Retry-After', async () => {
+    await insideOneWindow(600);
+    const before = await count('article_feedback');
+    const burst = await Promise.all(
+      Array.from({ length: 14 }, () =>
+        app.request('/articles/kv-as-a-cache', { form: { helpful: 'no', comment: 'x' }, headers: from('203.0.113.9') }),
+      ),
+    );
+    const statuses = burst.map((res) => res.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+    const limited = burst.find((res) => res.status === 429) as Response;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.text()).toContain('Too many requests: at most 10 per 10 minutes.');
+    expect(await count('article_feedback')).toBe(before + 10);
+  });
+});
+
+describe('retention', () => {
+  it('deletes searches older than 90 days and clears comments older than 365 days (keeping the votes)', async () => {
+    await app.db
+      .prepare(
+        "INSERT INTO searches (query, result_count, searched_at) VALUES ('my name', 0, '2020-01-01T00:00:00.000Z')",
+      )
+      .run();
+    await app.db
+      .prepare(
+        "INSERT INTO article_feedback (slug, helpful, comment, created_at) VALUES ('kv-as-a-cache', 1, 'call me on 555', '2020-01-01T00:00:00.000Z')",
+      )
+      .run();
+    await app.request('/api/search?q=kv', { headers: { 'cf-connecting-ip': '203.0.113.30' } });
+    await app.request('/articles/kv-as-a-cache', {
+      form: { helpful: 'yes', comment: '' },
+      headers: { 'cf-connecting-ip': '203.0.113.30' },
+    });
+    expect(await app.db.prepare("SELECT COUNT(*) AS n FROM searches WHERE query = 'my name'").first()).toEqual({
+      n: 0,
+    });
+    const old = await app.db
+      .prepare("SELECT helpful, comment FROM article_feedback WHERE created_at = '2020-01-01T00:00:00.000Z'")
+      .all();
+    expect(old.results).toEqual([{ helpful: 1, comment: '' }]);
+  });
+});
+
+describe('"recently searched" with more than 1,000 KV keys', () => {
+  it('reads the last searches from D1, not kv.list, and shows only queries that found something', async () => {
+    const watched = await startApp({ watchKv: true });
+    try {
+      for (let i = 0; i < 1_100; i += 100) {
+        await Promise.all(
+          Array.from({ length: 100 }, (_, j) => watched.kv.put(`search:query ${i + j}`, '[]', { expirationTtl: 300 })),
+        );
+      }
+      expect((await watched.kv.list({ prefix: 'search:' })).list_complete).toBe(false);
+      await watched.db
+        .prepare(
+          "INSERT INTO searches (query, result_count) VALUES ('Edge', 1), ('jane doe 555-0100', 0), ('migrations', 1), ('edge', 1)",
+        )
+        .run();
+      const html = await (await watched.request('/')).text();
+      expect(html).toContain('Recently searched: edge, migrations');
+      expect(html).not.toContain('jane doe');
+      expect(watched.kvCalls.length).toBeGreaterThan(0);
+      expect(watched.kvCalls).not.toContain('list');
+    } finally {
+      await watched.stop();
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { ROOT, startApp } from './harness.ts';
 
 describeInBrowser(startApp, (ctx) => {
   it('searches the articles and sends feedback through the form', async () => {
-    const page = await ctx.browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const page = await ctx.newPage({ viewport: { width: 1100, height: 900 } });
     // Typed before the page hydrates: hydration must keep it (it used to clear it, and `required` held the search).
     const hydration = await holdHydration(page);
     await page.goto(new URL('/', ctx.app.url).href, { waitUntil: 'commit' });

@@ -1,3 +1,4 @@
+import { insideOneWindow } from '@create-something/app-kit/test/windows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './harness.ts';
 
@@ -138,6 +139,75 @@ describe('experiment page', () => {
     const bad = await app.request('/experiments/Bad_Name!');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('Invalid experiment name');
+  });
+});
+
+describe('rate limits (D1, per visitor)', () => {
+  const from = (ip: string) => ({ 'cf-connecting-ip': ip });
+
+  it('answers a burst of 12 notes with 5 saved and 7 × 429 with Retry-After, keeping what was typed', async () => {
+    await insideOneWindow(600);
+    const before = await noteCount();
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        app.request('/experiments/scroll-timelines', {
+          form: { author: 'Flood', body: 'Again and again.' },
+          headers: from('203.0.113.60'),
+        }),
+      ),
+    );
+    const statuses = burst.map((res) => res.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+    const limited = burst.find((res) => res.status === 429) as Response;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const html = await limited.text();
+    expect(html).toContain('Too many requests: at most 5 per 10 minutes.');
+    expect(html).toContain('Again and again.');
+    expect(await noteCount()).toBe(before + 5);
+  });
+
+  it('serves every page but counts at most 60 views per visitor per window', async () => {
+    await insideOneWindow(600, 20_000);
+    const start = await views('spring-physics');
+    // A client that drops its dedup key after each view (as a script would): 70 views, all served, 60 counted.
+    const visitor = from('203.0.113.61');
+    const statuses: number[] = [];
+    for (let i = 0; i < 70; i++) {
+      statuses.push((await app.request('/experiments/spring-physics', { headers: visitor })).status);
+      const { keys } = await app.kv.list({ prefix: 'seen:spring-physics:' });
+      await Promise.all(keys.map((k) => app.kv.delete(k.name)));
+    }
+    expect(statuses).toEqual(Array(70).fill(200));
+    expect(await views('spring-physics')).toBe(start + 60);
+  });
+});
+
+describe('"visitors in the last 30 minutes" with more than 1,000 KV keys', () => {
+  it('reads a D1 counter, not kv.list, on a page view', async () => {
+    const watched = await startApp({ watchKv: true });
+    try {
+      for (let i = 0; i < 1_100; i += 100) {
+        await Promise.all(
+          Array.from({ length: 100 }, (_, j) =>
+            watched.kv.put(`seen:view-transitions:${i + j}`, '{}', { expirationTtl: 1800 }),
+          ),
+        );
+      }
+      expect((await watched.kv.list({ prefix: 'seen:view-transitions:' })).list_complete).toBe(false);
+      const minute = Math.floor(Date.now() / 60_000);
+      await watched.db
+        .prepare("INSERT INTO recent_counts (counter, minute, count) VALUES ('visitors:view-transitions', ?, 1100)")
+        .bind(minute - 10)
+        .run();
+      const html = await (await watched.request('/experiments/view-transitions')).text();
+      // 1,100 earlier visitors and this one.
+      expect(html).toMatch(/data-testid="visitors">1101</);
+      expect(watched.kvCalls).toEqual(expect.arrayContaining(['get', 'put']));
+      expect(watched.kvCalls).not.toContain('list');
+    } finally {
+      await watched.stop();
+    }
   });
 });
 

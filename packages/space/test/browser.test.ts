@@ -6,7 +6,7 @@ import { ROOT, startApp } from './harness.ts';
 
 describeInBrowser(startApp, (ctx) => {
   it('shows the experiments and saves a note through the form', async () => {
-    const page = await ctx.browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const page = await ctx.newPage({ viewport: { width: 1100, height: 900 } });
     await page.goto(new URL('/', ctx.app.url).href);
     await expect(page.getByRole('heading', { name: 'Spring Physics Playground' }).isVisible()).resolves.toBe(true);
     await page.getByRole('link', { name: 'Scroll-Driven Timelines' }).click();

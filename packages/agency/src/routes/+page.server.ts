@@ -1,10 +1,10 @@
 import { bindings } from '@create-something/app-kit/server/bindings';
 import { readForm } from '@create-something/app-kit/server/body';
+import { clientId } from '@create-something/app-kit/server/client';
 import { cachedJson } from '@create-something/app-kit/server/kv-cache';
+import { limitRequest } from '@create-something/app-kit/server/rate-limit';
 import { fail } from '@sveltejs/kit';
-import { inquirySchema, listServices, saveInquiry, serviceExists } from '#lib/server/inquiries.ts';
-import { takeToken } from '#lib/server/rate-limit.ts';
-import { visitorId } from '#lib/server/visitor.ts';
+import { INQUIRY_LIMIT, inquirySchema, listServices, saveInquiry, serviceExists } from '#lib/server/inquiries.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const SNAPSHOT_KEY = 'home:snapshot';
@@ -22,8 +22,9 @@ export const load: PageServerLoad = async ({ platform }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ platform, request }) => {
-    const { db, kv } = bindings(platform);
+  default: async (event) => {
+    const { platform, request } = event;
+    const { db } = bindings(platform);
     const form = await readForm(request);
     const values = Object.fromEntries(FIELDS.map((field) => [field, String(form.get(field) ?? '')]));
     const parsed = inquirySchema.safeParse(values);
@@ -33,7 +34,8 @@ export const actions: Actions = {
     if (!(await serviceExists(db, parsed.data.service))) {
       return fail(400, { message: `Unknown service "${parsed.data.service}": choose one from the list`, values });
     }
-    const limit = await takeToken(kv, await visitorId(request));
+    // Counted after validation: a mistyped form does not spend the visitor's budget.
+    const limit = await limitRequest(event, db, INQUIRY_LIMIT, await clientId(request));
     if (!limit.allowed) {
       const minutes = Math.ceil(limit.retryAfterSeconds / 60);
       return fail(429, { message: `Too many inquiries from you just now; try again in ${minutes} min.`, values });

@@ -1,14 +1,17 @@
 import { bindings } from '@create-something/app-kit/server/bindings';
+import { clientId } from '@create-something/app-kit/server/client';
 import { cachedJson } from '@create-something/app-kit/server/kv-cache';
+import { limitRequest } from '@create-something/app-kit/server/rate-limit';
 import { error } from '@sveltejs/kit';
-import { latestArticles, querySchema } from '#lib/server/articles.ts';
-import { recentQueries, search } from '#lib/server/search.ts';
+import { latestArticles, querySchema, recentQueries, SEARCH_LIMIT } from '#lib/server/articles.ts';
+import { search } from '#lib/server/search.ts';
 import type { PageServerLoad } from './$types';
 
 const SNAPSHOT_KEY = 'home:snapshot';
 const SNAPSHOT_TTL_SECONDS = 300;
 
-export const load: PageServerLoad = async ({ platform, url }) => {
+export const load: PageServerLoad = async (event) => {
+  const { platform, url } = event;
   const { db, kv } = bindings(platform);
   const raw = url.searchParams.get('q');
   let results = null;
@@ -16,6 +19,8 @@ export const load: PageServerLoad = async ({ platform, url }) => {
     const query = querySchema.safeParse(raw);
     if (!query.success)
       throw error(400, `${query.error.issues[0]?.message} (you searched for "${raw.slice(0, 120)}").`);
+    const limit = await limitRequest(event, db, SEARCH_LIMIT, await clientId(event.request));
+    if (!limit.allowed) throw error(429, limit.message);
     results = await search(db, kv, query.data);
   }
   const snapshot = await cachedJson(kv, SNAPSHOT_KEY, SNAPSHOT_TTL_SECONDS, async () => {
@@ -27,7 +32,7 @@ export const load: PageServerLoad = async ({ platform, url }) => {
   return {
     articles: await latestArticles(db),
     results,
-    recent: await recentQueries(kv),
+    recent: await recentQueries(db),
     snapshot: { key: SNAPSHOT_KEY, ...snapshot },
   };
 };

@@ -1,4 +1,11 @@
+import type { RateRule } from '@create-something/app-kit/server/rate-limit';
 import { z } from 'zod';
+
+/** At most 3 inquiries per visitor per 10 minutes (a studio gets a few a week). */
+export const INQUIRY_LIMIT: RateRule = { name: 'inquiry', limit: 3, windowSeconds: 10 * 60 };
+
+/** Inquiries hold a name, an address and a message: kept for a year, then deleted (see README, Retention). */
+export const INQUIRY_RETENTION_DAYS = 365;
 
 export interface Service {
   slug: string;
@@ -36,9 +43,15 @@ export async function serviceExists(db: D1Database, slug: string): Promise<boole
   return (await db.prepare('SELECT 1 AS found FROM services WHERE slug = ?').bind(slug).first()) !== null;
 }
 
-/** The inquiry row and the service's counter change together or not at all. */
+/**
+ * The inquiry row and the service's counter change together or not at all; the same batch deletes inquiries past
+ * their retention (through the created_at index, so only the expired rows are touched).
+ */
 export async function saveInquiry(db: D1Database, inquiry: Inquiry): Promise<void> {
   await db.batch([
+    db
+      .prepare("DELETE FROM inquiries WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)")
+      .bind(`-${INQUIRY_RETENTION_DAYS} days`),
     db
       .prepare('INSERT INTO inquiries (name, email, company, service, message) VALUES (?, ?, ?, ?, ?)')
       .bind(inquiry.name, inquiry.email, inquiry.company, inquiry.service, inquiry.message),

@@ -1,4 +1,14 @@
+import type { RateRule } from '@create-something/app-kit/server/rate-limit';
 import { z } from 'zod';
+
+/** Searches per visitor (each one writes a row to `searches`): plenty for reading, a wall for a script. */
+export const SEARCH_LIMIT: RateRule = { name: 'search', limit: 30, windowSeconds: 60 };
+/** Feedback per visitor: a reader rates a few articles; more is someone stuffing the counts. */
+export const FEEDBACK_LIMIT: RateRule = { name: 'feedback', limit: 10, windowSeconds: 10 * 60 };
+
+/** What readers typed is kept 90 days (the search log); feedback comments 365 days (votes stay). README, Retention. */
+export const SEARCH_RETENTION_DAYS = 90;
+export const COMMENT_RETENTION_DAYS = 365;
 
 export interface ArticleSummary {
   slug: string;
@@ -63,6 +73,45 @@ export async function searchArticles(db: D1Database, query: string): Promise<Art
   return results;
 }
 
+/** Records a search and deletes searches past their retention (through the searched_at index). */
 export async function recordSearch(db: D1Database, query: string, resultCount: number): Promise<void> {
-  await db.prepare('INSERT INTO searches (query, result_count) VALUES (?, ?)').bind(query, resultCount).run();
+  await db.batch([
+    db
+      .prepare("DELETE FROM searches WHERE searched_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)")
+      .bind(`-${SEARCH_RETENTION_DAYS} days`),
+    db.prepare('INSERT INTO searches (query, result_count) VALUES (?, ?)').bind(query, resultCount),
+  ]);
+}
+
+/** Stores a vote and clears the comments (not the votes) of feedback past its retention. */
+export async function saveFeedback(db: D1Database, slug: string, helpful: boolean, comment: string): Promise<void> {
+  await db.batch([
+    db
+      .prepare(
+        "UPDATE article_feedback SET comment = '' WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?) AND comment != ''",
+      )
+      .bind(`-${COMMENT_RETENTION_DAYS} days`),
+    db
+      .prepare('INSERT INTO article_feedback (slug, helpful, comment) VALUES (?, ?, ?)')
+      .bind(slug, helpful ? 1 : 0, comment),
+  ]);
+}
+
+/** How far back "recently searched" looks, in rows: the read stays this size however long the log grows. */
+const RECENT_WINDOW_ROWS = 200;
+
+/**
+ * Up to ten distinct recent queries that found an article (a query that matched nothing may be a name or an
+ * address someone typed, and is never shown to others). Reads at most the last RECENT_WINDOW_ROWS rows by id.
+ */
+export async function recentQueries(db: D1Database): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT lower(query) AS query, MAX(id) AS last FROM searches
+       WHERE id > (SELECT COALESCE(MAX(id), 0) FROM searches) - ? AND result_count > 0
+       GROUP BY lower(query) ORDER BY last DESC LIMIT 10`,
+    )
+    .bind(RECENT_WINDOW_ROWS)
+    .all<{ query: string }>();
+  return results.map((row) => row.query);
 }

@@ -13,9 +13,3 @@ export async function search(db: D1Database, kv: KVNamespace, query: string): Pr
   await recordSearch(db, query, cached.value.length);
   return { ...cached, query, key };
 }
-
-/** Queries whose results are still cached, i.e. what readers searched for in the last few minutes. */
-export async function recentQueries(kv: KVNamespace): Promise<string[]> {
-  const { keys } = await kv.list({ prefix: 'search:', limit: 10 });
-  return keys.map((key) => key.name.slice('search:'.length));
-}

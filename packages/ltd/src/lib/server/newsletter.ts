@@ -1,3 +1,5 @@
+import type { RateRule } from '@create-something/app-kit/server/rate-limit';
+import { countEvent, recentEvents } from '@create-something/app-kit/server/recent-count';
 import { z } from 'zod';
 
 export interface Principle {
@@ -14,34 +16,37 @@ export const signupSchema = z.object({
     .pipe(z.email({ message: 'Enter a valid email address' })),
 });
 
-/** Each signup leaves a short-lived KV marker, so the page can say how many joined in the last hour. */
-export const RECENT_SIGNUP_TTL_SECONDS = 60 * 60;
+/** Signups per visitor: a person subscribes once; a script trying addresses is stopped after a few. */
+export const SIGNUP_LIMIT: RateRule = { name: 'signup', limit: 5, windowSeconds: 10 * 60 };
+/** Unsubscribe attempts per visitor (each one checks a signature). */
+export const UNSUBSCRIBE_LIMIT: RateRule = { name: 'unsubscribe', limit: 10, windowSeconds: 10 * 60 };
+
+/** The recent-count counter behind "N signups in the last hour". */
+const SIGNUPS = 'signups';
 
 export async function listPrinciples(db: D1Database): Promise<Principle[]> {
   const { results } = await db.prepare('SELECT id, title, body FROM principles ORDER BY id').all<Principle>();
   return results;
 }
 
-/** Returns false when the address was already subscribed (nothing is written then). */
-export async function subscribe(db: D1Database, kv: KVNamespace, email: string): Promise<boolean> {
-  const result = await db
-    .prepare('INSERT OR IGNORE INTO subscribers (email) VALUES (?)')
-    .bind(email.toLowerCase())
-    .run();
-  if (result.meta.changes === 0) return false;
-  await kv.put(`signup:${await digest(email.toLowerCase())}`, JSON.stringify({ at: new Date().toISOString() }), {
-    expirationTtl: RECENT_SIGNUP_TTL_SECONDS,
-    metadata: { created: Date.now() },
-  });
-  return true;
+/**
+ * Subscribes `email` (stored once, lower-cased) and counts the signup, in one batch. Nothing here depends on whether
+ * the address was already on the list: the same statements run and the caller gets no answer to pass on, so the
+ * page cannot tell anyone whether an address is subscribed. For the same reason the public counter counts signups
+ * (every accepted submission), not new subscribers.
+ */
+export async function subscribe(db: D1Database, email: string): Promise<void> {
+  await db.batch([
+    db.prepare('INSERT OR IGNORE INTO subscribers (email) VALUES (?)').bind(email.toLowerCase()),
+    ...countEvent(db, SIGNUPS),
+  ]);
 }
 
-export async function recentSignups(kv: KVNamespace): Promise<number> {
-  return (await kv.list({ prefix: 'signup:' })).keys.length;
+/** Deletes the address (no tombstone is kept). Answers nothing, so the page says the same for unknown addresses. */
+export async function unsubscribe(db: D1Database, email: string): Promise<void> {
+  await db.prepare('DELETE FROM subscribers WHERE email = ?').bind(email.trim().toLowerCase()).run();
 }
 
-/** KV keys carry a hash, never the address itself. */
-async function digest(text: string): Promise<string> {
-  const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(bytes).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
+export function recentSignups(db: D1Database): Promise<number> {
+  return recentEvents(db, SIGNUPS, 60);
 }

@@ -1,4 +1,14 @@
+import { countRequest, type RateRule } from '@create-something/app-kit/server/rate-limit';
+import { countEvent, recentEvents } from '@create-something/app-kit/server/recent-count';
 import { z } from 'zod';
+
+/** Notes per visitor: a conversation, not a flood. */
+export const NOTE_LIMIT: RateRule = { name: 'note', limit: 5, windowSeconds: 10 * 60 };
+/**
+ * Counted views per visitor. A page is never refused for this: over the limit the page is served and the view is
+ * not counted, so a script cannot inflate the counters (or fill experiment_views) while readers read on.
+ */
+export const VIEW_LIMIT: RateRule = { name: 'view', limit: 60, windowSeconds: 10 * 60 };
 
 export interface ExperimentSummary {
   slug: string;
@@ -56,15 +66,17 @@ export async function listNotes(db: D1Database, slug: string): Promise<Note[]> {
 }
 
 /**
- * Counts a view once per visitor per TTL window: the KV key `seen:<slug>:<visitor>` expires on its own,
- * and the counter update plus the audit row go to D1 in one batch.
+ * Counts a view once per visitor per TTL window (the KV key `seen:<slug>:<visitor>` expires on its own) and within
+ * the visitor's VIEW_LIMIT; the counter update, the audit row and the "recent visitors" count go to D1 in one batch.
  */
 export async function recordView(db: D1Database, kv: KVNamespace, slug: string, visitor: string): Promise<boolean> {
   const key = `seen:${slug}:${visitor}`;
   if ((await kv.get(key)) !== null) return false;
+  if (!(await countRequest(db, VIEW_LIMIT, visitor)).allowed) return false;
   await db.batch([
     db.prepare('UPDATE experiments SET views = views + 1 WHERE slug = ?').bind(slug),
     db.prepare('INSERT INTO experiment_views (slug) VALUES (?)').bind(slug),
+    ...countEvent(db, visitorsCounter(slug)),
   ]);
   await kv.put(key, JSON.stringify({ slug }), {
     expirationTtl: VIEW_DEDUP_TTL_SECONDS,
@@ -73,8 +85,9 @@ export async function recordView(db: D1Database, kv: KVNamespace, slug: string, 
   return true;
 }
 
-/** Visitors who viewed this experiment within the dedup window (their `seen:` keys have not expired yet). */
-export async function recentVisitors(kv: KVNamespace, slug: string): Promise<number> {
-  const { keys } = await kv.list({ prefix: `seen:${slug}:` });
-  return keys.length;
+const visitorsCounter = (slug: string) => `visitors:${slug}`;
+
+/** Visitors counted for this experiment in the dedup window: a D1 counter, read in at most 30 rows. */
+export function recentVisitors(db: D1Database, slug: string): Promise<number> {
+  return recentEvents(db, visitorsCounter(slug), VIEW_DEDUP_TTL_SECONDS / 60);
 }

@@ -1,7 +1,8 @@
 import { HEALTH_PATH, hasBearer, TOKEN_BINDING } from './auth.ts';
-import { type BrowserLike, extractMotion } from './extract.ts';
+import { type BrowserLike, extractMotion, NavigationFailed, RefusedRequest } from './extract.ts';
 import { historyLimit, InputError, readTarget } from './input.ts';
 import { clientOf, countCall, type RateLimit, rateLimitOf } from './rate-limit.ts';
+import { InvalidReport } from './report.ts';
 import { readCache, readHistory, recordHistory, writeCache } from './store.ts';
 
 /** A launched browser session; puppeteer's Browser satisfies it. */
@@ -22,7 +23,7 @@ export interface HandlerOptions {
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body, null, 2), {
     status,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', ...headers },
   });
 const problem = (status: number, error: string, headers?: Record<string, string>) => json({ error }, status, headers);
 
@@ -99,15 +100,24 @@ export async function handle(
   try {
     browser = await launch(env.BROWSER);
   } catch (error) {
-    // Session limits in production; in `wrangler dev` the local emulation needs to download Chrome first.
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return problem(503, `Browser Rendering could not start a browser: ${reason}. Only cached URLs can be answered.`);
+    // Session limits in production; in `wrangler dev` the local emulation needs to download Chrome first. The
+    // service's own text goes to the log (wrangler tail), not to the caller.
+    console.error('motion-extractor: browser launch failed:', error);
+    return problem(
+      503,
+      'Browser Rendering could not start a browser (session limit reached or service unavailable). Only cached URLs can be answered; retry later.',
+    );
   }
   let report: Awaited<ReturnType<typeof extractMotion>>;
   try {
     report = await extractMotion(browser, url);
   } catch (error) {
-    return problem(502, `Could not extract motion from ${url}: ${error instanceof Error ? error.message : error}`);
+    if (error instanceof RefusedRequest) return problem(400, `Not extracted: ${error.message}`);
+    if (error instanceof NavigationFailed || error instanceof InvalidReport) {
+      return problem(502, `Could not extract motion from ${url}: ${error.message}`);
+    }
+    console.error('motion-extractor: extraction failed:', error);
+    return problem(502, `Could not extract motion from ${url}: the browser failed while reading the page`);
   } finally {
     await browser.close();
   }

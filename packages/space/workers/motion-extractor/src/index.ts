@@ -8,6 +8,14 @@ const launch: Launch = async (binding) => {
     async newPage() {
       const page = await browser.newPage();
       return {
+        async guardRequests(allow) {
+          await page.setRequestInterception(true);
+          page.on('request', (request) => {
+            const topLevel = request.isNavigationRequest() && request.frame() === page.mainFrame();
+            if (allow({ url: request.url(), topLevel })) void request.continue();
+            else void request.abort('blockedbyclient');
+          });
+        },
         goto: (url, options) => page.goto(url, options),
         // puppeteer's evaluate is typed over serialisable handles; our collector takes and returns plain JSON.
         evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refusalOf } from './public-web.ts';
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_BODY_BYTES = 4096;
@@ -8,7 +9,14 @@ export const targetUrl = z
   .trim()
   .min(1, 'Pass the page to inspect as ?url= or as {"url": "..."}')
   .max(MAX_URL_LENGTH, `URL must be at most ${MAX_URL_LENGTH} characters`)
-  .pipe(z.url({ protocol: /^https?$/, message: 'URL must be an absolute http:// or https:// address' }));
+  .pipe(z.url({ protocol: /^https?$/, message: 'URL must be an absolute http:// or https:// address' }))
+  // The WHATWG form: punycode host, percent-encoded path, IPv4 literals in dotted decimal (0x7f.1 is 127.0.0.1),
+  // so the public-web rule and the cache key see one spelling, and the KV metadata stays ASCII.
+  .transform((url) => new URL(url).href)
+  .superRefine((url, ctx) => {
+    const reason = refusalOf(url, { initial: true });
+    if (reason) ctx.addIssue({ code: 'custom', message: `Refused ${url.slice(0, 200)}: ${reason}` });
+  });
 
 export const historyLimit = z.coerce.number().int().min(1).max(100).default(20);
 

@@ -30,8 +30,12 @@ export interface TransitionedElement {
   transitionTimingFunction: string;
 }
 
-/** Upper bounds so one huge page cannot fill the KV value (25 MiB) or the D1 row. */
-export const LIMITS = { keyframes: 200, elements: 300, cssChars: 4000 } as const;
+/**
+ * Upper bounds so one huge page cannot fill the KV value (25 MiB) or the D1 row. The collector keeps to them, and
+ * because it runs in the page's own world (whose scripts can change what it sees), `parseReport` enforces them again
+ * on what comes back.
+ */
+export const LIMITS = { keyframes: 200, elements: 300, cssChars: 4000, titleChars: 300, textChars: 200 } as const;
 
 /**
  * Runs inside the page (serialised by page.evaluate), so it must be self-contained: no imports, no closures.
@@ -49,7 +53,7 @@ export function collectMotion(limits: typeof LIMITS): Omit<MotionReport, 'url'> 
           truncated = true;
           return;
         }
-        keyframes.push({ name: rule.name, css: rule.cssText.slice(0, limits.cssChars) });
+        keyframes.push({ name: rule.name.slice(0, limits.textChars), css: rule.cssText.slice(0, limits.cssChars) });
       } else if ('cssRules' in rule && (rule as CSSGroupingRule).cssRules) {
         visit((rule as CSSGroupingRule).cssRules);
       }
@@ -63,9 +67,9 @@ export function collectMotion(limits: typeof LIMITS): Omit<MotionReport, 'url'> 
     }
   }
   const selectorOf = (el: Element): string => {
-    if (el.id) return `#${el.id}`;
+    if (el.id) return `#${el.id}`.slice(0, limits.textChars);
     const classes = Array.from(el.classList).slice(0, 3).join('.');
-    return el.tagName.toLowerCase() + (classes ? `.${classes}` : '');
+    return (el.tagName.toLowerCase() + (classes ? `.${classes}` : '')).slice(0, limits.textChars);
   };
   const isZero = (durations: string) => durations.split(',').every((d) => Number.parseFloat(d) === 0);
   const animated: AnimatedElement[] = [];
@@ -91,5 +95,6 @@ export function collectMotion(limits: typeof LIMITS): Omit<MotionReport, 'url'> 
     }
     if (animated.length >= limits.elements || transitioned.length >= limits.elements) truncated = true;
   }
-  return { title: document.title, keyframes, animated, transitioned, unreadableStylesheets, truncated };
+  const title = document.title.slice(0, limits.titleChars);
+  return { title, keyframes, animated, transitioned, unreadableStylesheets, truncated };
 }

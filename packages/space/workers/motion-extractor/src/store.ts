@@ -27,10 +27,32 @@ export async function readCache(kv: KVNamespace, url: string): Promise<CachedRep
   return { report: value, created: metadata.created };
 }
 
+/** KV refuses metadata whose JSON is over 1024 bytes; leave room for the JSON around the URL. */
+export const METADATA_LIMIT_BYTES = 1024;
+
+/**
+ * `{ created, url }` with the URL cut (by bytes, not characters) so the whole JSON fits KV's metadata limit.
+ * The cut URL only labels the entry: the key is the hash of the full URL.
+ */
+export function cacheMetadata(url: string, created: number): CacheMetadata {
+  const fits = (u: string) =>
+    new TextEncoder().encode(JSON.stringify({ created, url: u })).byteLength <= METADATA_LIMIT_BYTES;
+  if (fits(url)) return { created, url };
+  // The longest prefix (whole characters: a multi-byte character or a JSON escape is several bytes) that fits.
+  const chars = Array.from(url);
+  let [low, high] = [0, chars.length];
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (fits(`${chars.slice(0, mid).join('')}…`)) low = mid;
+    else high = mid - 1;
+  }
+  return { created, url: `${chars.slice(0, low).join('')}…` };
+}
+
 export async function writeCache(kv: KVNamespace, report: MotionReport, now = Date.now()): Promise<void> {
   await kv.put(await cacheKey(report.url), JSON.stringify(report), {
     expirationTtl: CACHE_TTL_SECONDS,
-    metadata: { created: now, url: report.url.slice(0, 500) } satisfies CacheMetadata,
+    metadata: cacheMetadata(report.url, now),
   });
 }
 

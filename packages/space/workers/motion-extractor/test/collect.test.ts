@@ -1,19 +1,10 @@
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserLike, extractMotion } from '../src/extract.ts';
+import { extractMotion } from '../src/extract.ts';
+import { adapt, type Fixture, hasChromium, launchChromium, SITE, serve } from './chromium.ts';
 
 // The in-page collector is plain DOM code; run it in Debian's Chromium through a Playwright page adapted to the
-// puppeteer-shaped interface extractMotion expects.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(
-    `\n!!! SKIPPING the in-browser collector test: no Chromium at ${CHROMIUM} (apt-get install -y chromium).\n`,
-  );
-
+// puppeteer-shaped interface extractMotion expects, with the request guard on.
 const PAGE = `<!doctype html><title>Motion fixture</title>
 <style>
   @keyframes pulse { 0% { opacity: 1 } 50% { opacity: 0.4 } 100% { opacity: 1 } }
@@ -26,35 +17,19 @@ const PAGE = `<!doctype html><title>Motion fixture</title>
 <span class="badge live">new</span><div id="panel">panel</div><a class="cta" href="#">go</a><p>still</p>`;
 
 describe.skipIf(!hasChromium)('collectMotion in Chromium', () => {
-  let server: Server;
+  let site: Fixture;
   let browser: Browser;
-  let origin: string;
   beforeAll(async () => {
-    server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--headless'],
-    });
+    site = await serve((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
+    browser = await launchChromium(site);
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await site?.close();
   });
 
   it('finds keyframes (also nested in @media), animated and transitioned elements', async () => {
-    const adapted: BrowserLike = {
-      async newPage() {
-        const page = await browser.newPage();
-        return {
-          goto: (url, { timeout }) => page.goto(url, { waitUntil: 'networkidle', timeout }),
-          evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
-          close: () => page.close(),
-        };
-      },
-    };
-    const report = await extractMotion(adapted, `${origin}/fixture`);
+    const report = await extractMotion(adapt(browser), `${SITE}/fixture`);
     expect(report.title).toBe('Motion fixture');
     expect(report.keyframes.map((k) => k.name).sort()).toEqual(['pulse', 'slide-in']);
     expect(report.keyframes.find((k) => k.name === 'pulse')?.css).toContain('opacity: 0.4');

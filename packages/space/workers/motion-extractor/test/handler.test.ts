@@ -26,6 +26,7 @@ const found: Omit<MotionReport, 'url'> = {
 
 function fakeBrowser(evaluate: () => Promise<unknown>) {
   const page: PageLike = {
+    guardRequests: vi.fn(async () => {}),
     goto: vi.fn(async () => null),
     evaluate: vi.fn(evaluate) as PageLike['evaluate'],
     close: vi.fn(async () => {}),
@@ -79,14 +80,16 @@ describe('fresh extraction with a browser', () => {
     ]);
   });
 
-  it('answers 502 when the page cannot be extracted, closes the browser and writes nothing', async () => {
+  it("answers 502 when the page cannot be read, in its own words (not the browser's), writing nothing", async () => {
     const url = 'https://example.com/broken';
     const fake = fakeBrowser(async () => {
-      throw new Error('net::ERR_NAME_NOT_RESOLVED');
+      throw new Error('Protocol error (Runtime.callFunctionOn): Execution context was destroyed. at CDPSession.send');
     });
     const res = await handle(get(url), env(), fake.launch);
     expect(res.status).toBe(502);
-    expect(((await res.json()) as { error: string }).error).toContain('ERR_NAME_NOT_RESOLVED');
+    expect(await res.json()).toEqual({
+      error: `Could not extract motion from ${url}: could not read the page's styles: the page changed while it was read`,
+    });
     expect(fake.page.close).toHaveBeenCalledOnce();
     expect(fake.browser.close).toHaveBeenCalledOnce();
     expect(await storage.kv.get(await cacheKey(url))).toBeNull();
@@ -94,14 +97,75 @@ describe('fresh extraction with a browser', () => {
     expect(row).toBeNull();
   });
 
+  it('names a failed navigation in plain words and passes on none of the browser text', async () => {
+    const url = 'https://example.com/gone';
+    const fake = fakeBrowser(async () => found);
+    fake.page.goto = vi.fn(async () => {
+      throw new Error(
+        'net::ERR_NAME_NOT_RESOLVED at https://example.com/gone\n    at navigate (/internal/FrameManager.js:1:1)',
+      );
+    });
+    const res = await handle(get(url), env(), fake.launch);
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({
+      error: `Could not extract motion from ${url}: could not load the page: the host name does not resolve`,
+    });
+  });
+
+  it('refuses (400) a page whose redirect the request guard stopped, writing nothing', async () => {
+    const url = 'https://example.com/redirects-inside';
+    const fake = fakeBrowser(async () => found);
+    let allow: Parameters<PageLike['guardRequests']>[0] = () => true;
+    fake.page.guardRequests = vi.fn(async (given) => {
+      allow = given;
+    });
+    fake.page.goto = vi.fn(async (target: string) => {
+      expect(allow({ url: target, topLevel: true })).toBe(true);
+      expect(allow({ url: 'http://169.254.169.254/latest/meta-data/', topLevel: true })).toBe(false);
+      throw new Error('net::ERR_BLOCKED_BY_CLIENT');
+    });
+    const res = await handle(get(url), env(), fake.launch);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error:
+        "Not extracted: refused the page's navigation (the target or a redirect) to http://169.254.169.254/latest/meta-data/: host 169.254.169.254 is a link-local address",
+    });
+    expect(await storage.kv.get(await cacheKey(url))).toBeNull();
+  });
+
+  it('refuses (502) a malformed report from the page and caps an over-long one before storing it', async () => {
+    const bad = 'https://example.com/tampered';
+    const tampered = fakeBrowser(async () => ({ ...found, title: { toString: 'evil' } }));
+    const res = await handle(get(bad), env(), tampered.launch);
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({
+      error: `Could not extract motion from ${bad}: the page returned a malformed report (title: Invalid input: expected string, received object)`,
+    });
+    expect(await storage.kv.get(await cacheKey(bad))).toBeNull();
+
+    const long = 'https://example.com/long-title';
+    const huge = fakeBrowser(async () => ({ ...found, title: 'é'.repeat(100_000) }));
+    const ok = (await (await handle(get(long), env(), huge.launch)).json()) as { report: MotionReport };
+    expect(ok.report.title).toBe('é'.repeat(300));
+    expect(ok.report.truncated).toBe(true);
+    const stored = await storage.kv.get<MotionReport>(await cacheKey(long), { type: 'json' });
+    expect(stored?.title).toHaveLength(300);
+  });
+
   it('answers 503 when no browser session can be started, writing nothing', async () => {
     const url = 'https://example.com/busy';
     const launch: Launch = async () => {
       throw new Error('Unable to create new browser: code: 429: message: Too many browsers already running');
     };
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const res = await handle(get(url), env(), launch);
+    // The service's own words go to the log for the operator, not to the caller.
+    expect(log).toHaveBeenCalledWith('motion-extractor: browser launch failed:', expect.any(Error));
+    log.mockRestore();
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { error: string }).error).toContain('could not start a browser: Unable to create');
+    const { error } = (await res.json()) as { error: string };
+    expect(error).toContain('could not start a browser (session limit reached or service unavailable)');
+    expect(error).not.toContain('Unable to create');
     expect(await storage.kv.get(await cacheKey(url))).toBeNull();
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MotionReport } from '../src/motion.ts';
 import { CACHE_TTL_SECONDS, cacheKey } from '../src/store.ts';
 import { AUTH, type RunningWorker, startWorker } from './harness.ts';
+import { REFUSED_TARGETS } from './ssrf-cases.ts';
 
 let worker: RunningWorker;
 beforeAll(async () => {
@@ -60,6 +61,20 @@ describe('input validation (nothing is written on bad input)', () => {
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: string }).error).toContain('larger than 4096 bytes');
     expect((await call('/?url=https://example.com', { method: 'DELETE' })).status).toBe(405);
+    expect(await writes()).toEqual(before);
+  });
+});
+
+describe('targets off the public web (400 naming the reason, before any cache or browser)', () => {
+  const web = REFUSED_TARGETS.filter(([url]) => /^https?:/.test(url));
+  it.each(web)('GET and POST %s → 400: %s', async (url, reason) => {
+    const before = await writes();
+    for (const res of [await call(`/?url=${encodeURIComponent(url)}`), await post(JSON.stringify({ url }))]) {
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: string };
+      expect(error).toMatch(/^Refused /);
+      expect(error).toContain(reason);
+    }
     expect(await writes()).toEqual(before);
   });
 });

@@ -1,7 +1,9 @@
 import { bindings } from '@create-something/app-kit/server/bindings';
 import { readForm } from '@create-something/app-kit/server/body';
+import { clientId } from '@create-something/app-kit/server/client';
+import { limitRequest } from '@create-something/app-kit/server/rate-limit';
 import { error, fail } from '@sveltejs/kit';
-import { feedbackSchema, getArticle, slugSchema } from '#lib/server/articles.ts';
+import { FEEDBACK_LIMIT, feedbackSchema, getArticle, saveFeedback, slugSchema } from '#lib/server/articles.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 function parseSlug(raw: string): string {
@@ -23,7 +25,8 @@ export const load: PageServerLoad = async ({ params, platform }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ params, platform, request }) => {
+  default: async (event) => {
+    const { params, platform, request } = event;
     const { db } = bindings(platform);
     const slug = parseSlug(params.slug);
     const form = await readForm(request);
@@ -33,10 +36,9 @@ export const actions: Actions = {
       return fail(400, { message: parsed.error.issues.map((issue) => issue.message).join('; '), values });
     }
     if (!(await getArticle(db, slug))) throw error(404, `No article named "${slug}"`);
-    await db
-      .prepare('INSERT INTO article_feedback (slug, helpful, comment) VALUES (?, ?, ?)')
-      .bind(slug, parsed.data.helpful === 'yes' ? 1 : 0, parsed.data.comment)
-      .run();
+    const limit = await limitRequest(event, db, FEEDBACK_LIMIT, await clientId(request));
+    if (!limit.allowed) return fail(429, { message: limit.message, values });
+    await saveFeedback(db, slug, parsed.data.helpful === 'yes', parsed.data.comment);
     return { saved: true };
   },
 };

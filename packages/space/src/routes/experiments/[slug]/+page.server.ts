@@ -1,15 +1,17 @@
 import { bindings } from '@create-something/app-kit/server/bindings';
 import { readForm } from '@create-something/app-kit/server/body';
+import { clientId } from '@create-something/app-kit/server/client';
+import { limitRequest } from '@create-something/app-kit/server/rate-limit';
 import { error, fail } from '@sveltejs/kit';
 import {
   getExperiment,
   listNotes,
+  NOTE_LIMIT,
   noteSchema,
   recentVisitors,
   recordView,
   slugSchema,
 } from '#lib/server/experiments.ts';
-import { visitorId } from '#lib/server/visitor.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 function parseSlug(raw: string): string {
@@ -23,18 +25,19 @@ export const load: PageServerLoad = async ({ params, platform, request }) => {
   const { db, kv } = bindings(platform);
   const slug = parseSlug(params.slug);
   if (!(await getExperiment(db, slug))) throw error(404, `No experiment named "${slug}"`);
-  const counted = await recordView(db, kv, slug, await visitorId(request));
+  const counted = await recordView(db, kv, slug, await clientId(request));
   const [experiment, notes, visitors] = await Promise.all([
     getExperiment(db, slug),
     listNotes(db, slug),
-    recentVisitors(kv, slug),
+    recentVisitors(db, slug),
   ]);
   if (!experiment) throw error(404, `No experiment named "${slug}"`);
   return { experiment, notes, visitors, counted };
 };
 
 export const actions: Actions = {
-  default: async ({ params, platform, request }) => {
+  default: async (event) => {
+    const { params, platform, request } = event;
     const { db } = bindings(platform);
     const slug = parseSlug(params.slug);
     const form = await readForm(request);
@@ -44,6 +47,8 @@ export const actions: Actions = {
       return fail(400, { message: parsed.error.issues.map((issue) => issue.message).join('; '), values });
     }
     if (!(await getExperiment(db, slug))) throw error(404, `No experiment named "${slug}"`);
+    const limit = await limitRequest(event, db, NOTE_LIMIT, await clientId(request));
+    if (!limit.allowed) return fail(429, { message: limit.message, values });
     await db
       .prepare('INSERT INTO experiment_notes (slug, author, body) VALUES (?, ?, ?)')
       .bind(slug, parsed.data.author, parsed.data.body)

@@ -1,0 +1,7 @@
+import { describeSecurityHeaders } from '@create-something/app-kit/test/security';
+import { OUTPUT_DIR, startApp } from './harness.ts';
+
+describeSecurityHeaders(startApp, OUTPUT_DIR, {
+  pages: ['/', '/?q=edge', '/articles/edge-first-sveltekit'],
+  json: ['/api/search?q=edge'],
+});
