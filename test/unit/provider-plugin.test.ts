@@ -82,6 +82,31 @@ describe('the provider plugin, started as the engine starts it', () => {
   });
 });
 
+describe('a plugin whose engine is gone', () => {
+  it('exits by itself (a killed `pulumi up` leaves its plugins behind)', async () => {
+    // A stand-in engine: starts the plugin, prints its pid, and dies at once without stopping it.
+    const engine = spawn('sh', ['-c', `"$0" >/dev/null 2>&1 & echo $!`, PLUGIN], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const pid = await new Promise<number>((resolve) => {
+      engine.stdout?.on('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    });
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 15_000;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const stillAlive = alive();
+    if (stillAlive) process.kill(pid, 'SIGKILL');
+    expect(stillAlive, 'the orphaned plugin was still running 15 s after its engine died').toBe(false);
+  }, 30_000);
+});
+
 describe('what the engine sends, as the handlers see it', () => {
   it('secret markers come off at every depth; other values are kept', () => {
     expect(
