@@ -139,6 +139,8 @@ export function describeStackProgram(expected: StackExpectations): void {
             retainOnDelete: expected.protect,
           });
         }
+        // The same protection asks destructive migrations for a reason (infra/plan/destructive-sql.ts).
+        expect(named(TYPES.migrations, `${app}-migrations`).inputs.requireDestructiveReason).toBe(expected.protect);
       }
     });
 
