@@ -121,7 +121,11 @@ export function destructiveFindings(sql: string): DestructiveFinding[] {
       if (isWord(list[k], 'IF') && isWord(list[k + 1], 'EXISTS')) k += 2;
       const { name } = tableName(list, k);
       drops.set(name, findings.length);
-      findings.push({ line: statement.line, rule: 'drop table', detail: `DROP TABLE ${name} deletes the table and every row in it` });
+      findings.push({
+        line: statement.line,
+        rule: 'drop table',
+        detail: `DROP TABLE ${name} deletes the table and every row in it`,
+      });
     } else if (isWord(first, 'ALTER') && isWord(list[1], 'TABLE')) {
       const { name, next } = tableName(list, 2);
       const action = list[next];

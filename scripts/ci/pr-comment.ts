@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type GitHubIssues, issuesFromEnvironment } from './github';
+import { type MigrationFile, migrationFilesOnDisk, migrationReport, renderMigrationReport } from './migration-report';
 
 export const COMMENT_MARKER = '<!-- create-something:pull-request -->';
 /** GitHub refuses comments over 65,536 characters; two previews must fit with the rest. */
@@ -28,6 +29,8 @@ export interface CommentInput {
   previews: { stack: string; output?: string }[];
   /** The pull request was closed and its review stack destroyed. */
   destroyed?: boolean;
+  /** The migration files of the checkout, for the never-cut migrations section. */
+  migrationFiles?: readonly MigrationFile[];
 }
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -70,7 +73,9 @@ export function renderComment(input: CommentInput): string {
   } else {
     out.push(`The review stack could not be brought up for \`${short}\`: see the [run](${input.runUrl}).`);
   }
-  out.push('', '### What merging changes', '');
+  // Before anything that may be cut: every pending migration by name and every destructive one, in full.
+  out.push('', ...renderMigrationReport(migrationReport(input.previews, input.migrationFiles ?? [])));
+  out.push('### What merging changes', '');
   for (const { stack: target, output } of input.previews) {
     if (output === undefined) {
       out.push(`**${target}**: the preview did not run; see the [run](${input.runUrl}).`, '');
@@ -141,6 +146,7 @@ async function main(): Promise<void> {
     review,
     previews,
     destroyed: values.destroyed,
+    migrationFiles: migrationFilesOnDisk(process.cwd()),
     ...(appsText ? { apps: JSON.parse(appsText) as AppUrls } : {}),
   });
   console.log(`pull request comment: ${await upsertComment(issuesFromEnvironment(), pullRequest, body)}`);

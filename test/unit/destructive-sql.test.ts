@@ -38,7 +38,7 @@ const FILES: Record<string, { sql: string; expected: string[] }> = {
   },
   '0016_harmless.sql': {
     sql: [
-      "-- DROP TABLE x; DELETE FROM y;",
+      '-- DROP TABLE x; DELETE FROM y;',
       '/* ALTER TABLE t RENAME TO u; */',
       "INSERT INTO notes (body) VALUES ('DROP TABLE notes; DELETE FROM notes');",
       'CREATE TABLE "drop" (id INTEGER);',
@@ -60,7 +60,9 @@ describe('destructive migration rules, file by file', () => {
 
   it('names the file, the line and the rule in each message, and the fix', () => {
     expect(destructiveProblems('0014_wipe.sql', FILES['0014_wipe.sql']?.sql ?? '')).toEqual([
-      expect.stringMatching(/^0014_wipe\.sql line 1: delete without where: DELETE on inquiries without WHERE .*-- destructive: </),
+      expect.stringMatching(
+        /^0014_wipe\.sql line 1: delete without where: DELETE on inquiries without WHERE .*-- destructive: </,
+      ),
       expect.stringMatching(/^0014_wipe\.sql line 2: update without where: UPDATE on subscribers /),
     ]);
   });
@@ -110,8 +112,8 @@ describe('the migrations preflight on a protected stack', () => {
     const reasoned = { ...file, sql: `-- destructive: replaced by posts in 0009\n${file.sql}` };
     expect(preflight([reasoned], undefined, { requireDestructiveReason: true })).toEqual([]);
     expect(preflight([file], undefined, { requireDestructiveReason: false })).toEqual([]);
-    expect(preflight([{ name: file.name, sha256: file.sha256 }], undefined, { requireDestructiveReason: true })).toEqual(
-      [],
-    );
+    expect(
+      preflight([{ name: file.name, sha256: file.sha256 }], undefined, { requireDestructiveReason: true }),
+    ).toEqual([]);
   });
 });
