@@ -2,13 +2,13 @@ import { execFile, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
-  symlinkSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
