@@ -108,8 +108,10 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
     expect(definition).toContain('customDomains: {},');
     writeFileSync(prodDefinition, definition.replace('customDomains: {},', `customDomains: { ltd: ['${DOMAIN}'] },`));
     // With the bearer secret the motion-extractor Worker is deployed with (infra/plan/worker-secrets.ts).
+    // prod refuses a token in its config (infra/config.ts): it comes from the environment, as in the deploy job.
+    cli.env.CLOUDFLARE_API_TOKEN = TOKEN;
     await cli.initStackOnEmulator('prod', emulator, {
-      token: TOKEN,
+      token: undefined,
       secrets: { 'create-something:motionExtractorToken': 'e2e-adopt-worker-secret-0000000000000000' },
     });
   }, 120_000);

@@ -663,14 +663,17 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
 
   it("f. with prod's protection, renaming a D1 database fails before touching anything and the data stays", async () => {
     const prod = ['--stack', 'prod'];
-    await cli.initStackOnEmulator('prod', emulator, {
-      token: TOKEN,
+    // prod refuses a token in its config (infra/config.ts): as in the deploy job, it comes from the environment.
+    const deployer = new PulumiCli(copy.dir, join(scratch, 'state'), toolchain as Toolchain);
+    deployer.env.CLOUDFLARE_API_TOKEN = TOKEN;
+    await deployer.initStackOnEmulator('prod', emulator, {
+      token: undefined,
       secrets: { 'create-something:motionExtractorToken': 'e2e-worker-secret-0000000000000000000000' },
     });
     const app = 'urn:pulumi:prod::create-something::create-something:index:SiteApp::space';
     const database =
       'urn:pulumi:prod::create-something::create-something:index:SiteApp$cloudflare:index/d1Database:D1Database::space-database';
-    await cli.ok(['up', '--yes', '--skip-preview', '--target', app, '--target', database, ...prod]);
+    await deployer.ok(['up', '--yes', '--skip-preview', '--target', app, '--target', database, ...prod]);
     const account = { account_id: emulator.accountId };
     const [created] = await all(cf.d1.database.list(account));
     expect(created?.name).toBe('createsomething-space');
@@ -679,7 +682,16 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
 
     const stackFile = join(copy.dir, 'stacks', 'prod.ts');
     writeFileSync(stackFile, readFileSync(stackFile, 'utf8').replace("nameSuffix: ''", "nameSuffix: '-renamed'"));
-    const refused = await cli.run(['up', '--yes', '--skip-preview', '--target', app, '--target', database, ...prod]);
+    const refused = await deployer.run([
+      'up',
+      '--yes',
+      '--skip-preview',
+      '--target',
+      app,
+      '--target',
+      database,
+      ...prod,
+    ]);
     expect(refused.code).not.toBe(0);
     expect(refused.stdout + refused.stderr).toMatch(/protect/i);
     const databases = await all(cf.d1.database.list(account));
