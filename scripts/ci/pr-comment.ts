@@ -64,7 +64,7 @@ export function renderComment(input: CommentInput): string {
   }
   if (input.review === 'success' && input.apps) {
     out.push(
-      `\`${short}\` is live in the staging account, with its own D1 and KV (every migration applied). Closing the pull request destroys it.`,
+      `\`${short}\` is live in the review account, with its own D1 and KV (every migration applied). Closing the pull request destroys it.`,
       '',
       '| site | URL |',
       '| --- | --- |',
