@@ -9,6 +9,7 @@ import { getByHost, hostOf } from './support/http';
 import { changedSteps, type PreviewJson } from './support/preview-json';
 import { type CliResult, findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
+import { toolchainReady } from './support/toolchain-gate';
 import { makeWorkCopy } from './support/work-copy';
 
 /**
@@ -23,6 +24,7 @@ import { makeWorkCopy } from './support/work-copy';
 const APPS = ['space', 'io', 'agency', 'ltd'] as const;
 const TOKEN = 'e2e-adopt-token-0000000000000000000000000000';
 const toolchain = findToolchain();
+const ready = toolchainReady(toolchain, 'end-to-end adoption test');
 const PLACEHOLDER = 'placeholder deployed by hand';
 const DOMAIN = 'createsomething.ltd';
 
@@ -54,7 +56,7 @@ interface AppOutput {
   workers: Record<string, { url: string }>;
 }
 
-describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, then operating them by name', () => {
+describe.runIf(ready)('adopting sites made by hand with wrangler, then operating them by name', () => {
   let emulator: RunningEmulator;
   let copy: ReturnType<typeof makeWorkCopy>;
   let cli: PulumiCli;

@@ -10,6 +10,7 @@ import { getByHost, hostOf } from './support/http';
 import { changedSteps, normalisedSteps, type PreviewJson } from './support/preview-json';
 import { findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
+import { toolchainReady } from './support/toolchain-gate';
 import { describeUpstreamPlugins, offlineChecksumProblems } from './support/upstream-plugins';
 import { makeWorkCopy, REPO_ROOT } from './support/work-copy';
 
@@ -19,12 +20,7 @@ const TOKEN = 'e2e-emulator-token-000000000000000000000000';
 const READ_ONLY_TOKEN = 'e2e-read-only-token-00000000000000000000000';
 const toolchain = findToolchain();
 
-if (!('bin' in toolchain)) {
-  const line = '='.repeat(100);
-  console.error(
-    `\n${line}\nEND-TO-END TIER NOT RUN: THE PULUMI TOOLCHAIN (CLI + UPSTREAM PLUGINS) IS NOT READY ON THIS MACHINE.\n${toolchain.missing}\nGET IT WITH \`pnpm toolchain\` (A COLD CLI BUILD TAKES A FEW MINUTES) AND RUN \`pnpm test\` AGAIN.\n${line}\n`,
-  );
-} else {
+if (toolchainReady(toolchain, 'end-to-end tier')) {
   // Once per run: exactly which engine and plugins the claims below were proven on.
   console.info(describeUpstreamPlugins(toolchain));
 }
