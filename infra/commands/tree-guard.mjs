@@ -19,8 +19,10 @@ export function escapingSymlinks(packageDir, relativeTo = packageDir) {
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
+      // Skipped whether a folder or a link to one (a work tree may link node_modules to another checkout's).
+      if (NOT_SOURCES.has(entry.name)) continue;
       if (entry.isDirectory()) {
-        if (!NOT_SOURCES.has(entry.name)) walk(path);
+        walk(path);
       } else if (entry.isSymbolicLink()) {
         const link = readlinkSync(path);
         let real;

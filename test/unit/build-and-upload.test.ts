@@ -218,6 +218,8 @@ describe('build.mjs and upload.mjs', () => {
     writeFileSync(join(staticDir, 'robots.txt'), 'ok');
     symlinkSync(join(staticDir, 'robots.txt'), join(staticDir, 'robots-alias.txt'));
     symlinkSync(outside, join(staticDir, 'leak.txt'));
+    // Dependencies are not sources: a node_modules linked elsewhere (pnpm, a work copy) is never refused.
+    symlinkSync(join(root, 'node_modules'), join(root, 'packages', 'site', 'node_modules'));
     let message = '';
     try {
       repo.run('build.mjs');
@@ -227,6 +229,7 @@ describe('build.mjs and upload.mjs', () => {
     expect(message).toContain('[build packages/site] error: refusing to build: a symlink leads out of packages/site');
     expect(message).toContain(`packages/site/static/leak.txt -> ${outside}`);
     expect(message).not.toContain('robots-alias.txt');
+    expect(message).not.toContain('node_modules');
     expect(existsSync(join(root, 'builds.log'))).toBe(false);
     expect(existsSync(join(root, 'cache', 'packages_site', 'a'.repeat(64)))).toBe(false);
     rmSync(join(staticDir, 'leak.txt'));
