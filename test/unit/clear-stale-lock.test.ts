@@ -50,6 +50,22 @@ describe('scripts/clear-stale-lock.sh (run by pnpm local:up before pulumi)', () 
     expect(backend.calls()).toBe('cancel --stack local --yes --non-interactive\n');
   });
 
+  it('says how to put back a checkpoint the kill cut short, instead of leaving a bare EOF for the next run', () => {
+    const backend = backendWithLock({ pid: deadPid(), hostname: hostname() });
+    dir = backend.dir;
+    const stacks = join(dir, 'state', '.pulumi', 'stacks', 'create-something');
+    mkdirSync(stacks, { recursive: true });
+    writeFileSync(join(stacks, 'local.json'), '');
+    writeFileSync(join(stacks, 'local.json.bak'), '{"version":3,"checkpoint":{}}');
+    const result = backend.run();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('the checkpoint of stack local');
+    expect(result.stderr).toContain(`cp '${join(stacks, 'local.json')}.bak' '${join(stacks, 'local.json')}'`);
+    // An intact checkpoint says nothing.
+    writeFileSync(join(stacks, 'local.json'), '{}');
+    expect(backend.run().stderr).not.toContain('cut short');
+  });
+
   it('leaves the lock of a live run alone and fails, saying so', () => {
     const backend = backendWithLock({ pid: process.pid, hostname: hostname() });
     dir = backend.dir;
