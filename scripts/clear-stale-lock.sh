@@ -44,7 +44,7 @@ if ((stale == 1 && status == 0)); then
 fi
 
 # A kill that lands while the backend rewrites the checkpoint can leave it empty ("failed to load checkpoint: EOF";
-# seen once in three kills in the e2e tier). The backend copied the previous checkpoint to <stack>.json.bak just
+# seen once in four kills in the e2e tier). The backend copied the previous checkpoint to <stack>.json.bak just
 # before; say how to put it back rather than let the next run fail with a bare EOF.
 while IFS= read -r -d '' checkpoint; do
 	if ! node -e 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"))' "$checkpoint" 2>/dev/null; then

@@ -78,7 +78,11 @@ export function renderComment(input: CommentInput): string {
   out.push('### What merging changes', '');
   for (const { stack: target, output } of input.previews) {
     if (output === undefined) {
-      out.push(`**${target}**: the preview did not run; see the [run](${input.runUrl}).`, '');
+      // prod's preview waits for a reviewer's approval of its environment (README "How PR review works").
+      out.push(
+        `**${target}**: no preview yet (it did not run, or it waits for a reviewer to approve its environment); see the [run](${input.runUrl}).`,
+        '',
+      );
       continue;
     }
     const clean = output.replace(ANSI, '').trim();

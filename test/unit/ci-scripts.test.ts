@@ -133,7 +133,9 @@ describe('the pull request comment', () => {
   it('says when the review stack or a preview failed, and when the stack was destroyed', () => {
     const failed = renderComment({ ...base, review: 'failure', previews: [{ stack: 'staging' }] });
     expect(failed).toContain(`The review stack could not be brought up for \`0123456\`: see the [run](${RUN(9)}).`);
-    expect(failed).toContain(`**staging**: the preview did not run; see the [run](${RUN(9)}).`);
+    expect(failed).toContain(
+      `**staging**: no preview yet (it did not run, or it waits for a reviewer to approve its environment); see the [run](${RUN(9)}).`,
+    );
     expect(failed).not.toContain('| site |');
     const destroyed = renderComment({ ...base, review: 'success', previews: [], destroyed: true });
     expect(destroyed).toBe(
