@@ -123,6 +123,17 @@ describe.runIf(ready)('guards between a merge and production, on a protected pro
     expect(await exited).toBeNull();
     timings.push(`killed after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(lockFiles()).toHaveLength(1);
+    // Nothing of the killed run lives on: the engine's plugins run in process groups of their own, and the project's
+    // provider plugin leaves once its engine is gone (infra/provider/main.cjs).
+    const survivors = async () => {
+      const listed = await new Promise<string>((resolve) =>
+        execFile('ps', ['-eo', 'pid=,args='], (_error, stdout) => resolve(stdout)),
+      );
+      return listed.split('\n').filter((line) => line.includes(copy.dir));
+    };
+    for (let waited = 0; (await survivors()).length > 0 && waited < 10_000; waited += 500)
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await survivors()).toEqual([]);
 
     const locked = await cli.run(['up', '--yes', '--skip-preview', ...prod]);
     expect(locked.code).not.toBe(0);
