@@ -83,6 +83,12 @@ export interface ConfigInputs {
   env?: Readonly<Record<string, string | undefined>>;
   /** Config keys of Worker secrets the stack needs (see `infra/plan/worker-secrets.ts`); each must be set. */
   workerSecretKeys?: readonly string[];
+  /**
+   * The stack is protected (prod): `cloudflare:apiToken` is refused in its config. Whoever may read the stack can
+   * decrypt its config, and the key would win over the job's own token, so a write token there reaches every job
+   * that reads the stack, a preview of unreviewed code included. Its token comes only from the deploy job's environment.
+   */
+  protect?: boolean;
 }
 
 /**
@@ -120,7 +126,12 @@ export function validateConfig(
   const baseUrl = parsed.success ? parsed.data.baseUrl : undefined;
   const talksToCloudflare = !baseUrl || !isLoopback(new URL(baseUrl).hostname);
 
-  if (raw.apiToken === undefined && envToken === undefined) {
+  if (inputs.protect && raw.apiToken !== undefined) {
+    byKey.set(
+      'apiToken',
+      `  ${CONFIG_KEYS.apiToken} is set on stack "${stack}", which is protected: a token in its config can be decrypted by anyone who can read the stack and wins over the job's own token. Remove it: pulumi config rm ${CONFIG_KEYS.apiToken} --stack ${stack}, and export ${TOKEN_ENV} in the job that deploys (README "Tokens per GitHub environment").`,
+    );
+  } else if (raw.apiToken === undefined && envToken === undefined) {
     byKey.set(
       'apiToken',
       `  ${CONFIG_KEYS.apiToken} is not set and ${TOKEN_ENV} is not in the environment. Set one: export ${TOKEN_ENV}=${TOKEN_HINT} (in CI: a secret of the job's GitHub environment), or ${HOW_TO_SET.apiToken(stack)}`,

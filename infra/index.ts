@@ -19,6 +19,7 @@ const definition = loadStackDefinition(stack);
 const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret, {
   env: process.env,
   workerSecretKeys: workerSecretKeys(definition.workers),
+  protect: definition.protect,
 });
 pulumi.log.info(describeTokenSource(stack, config.apiTokenSource));
 timings.mark('stack definition and config');

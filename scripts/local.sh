@@ -35,6 +35,9 @@ bash "$root/scripts/bootstrap.sh"
 # shellcheck source=scripts/pulumi-env.sh
 . "$root/scripts/pulumi-env.sh"
 pulumi stack select local --create --non-interactive >/dev/null 2>&1 || pulumi stack select local --non-interactive
+# A `pulumi up` killed before it finished leaves the stack locked; the lock of a process that is gone from this machine
+# is cleared here (with `pulumi cancel`, said in the output), one held by a live run is left and stops this script.
+bash "$root/scripts/clear-stale-lock.sh" local
 
 case $action in
 up)

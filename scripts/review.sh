@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A review stack on this machine, beside the local stack, on the same emulator (what the pull-request workflow does
-# in the staging account):
+# in the review account):
 #   pnpm review:up <number>     start the emulator if needed, create stack pr-<number>, `pulumi up`, print its sites
 #   pnpm review:down <number>   `pulumi destroy` pr-<number>, then `pulumi stack rm` (its Pulumi.pr-<number>.yaml too)
 # The token is not put in the stack config: it is passed as CLOUDFLARE_API_TOKEN, as CI does. The emulator keeps

@@ -34,13 +34,15 @@ export function cachedBuild(packageDir, inputHash) {
   return join(cacheRoot(), packageDir.replace(/[^a-z0-9-]/gi, '_'), inputHash);
 }
 
+/** Copies folders and regular files; anything else (a symlink above all) is an error naming it, never followed. */
 export function copyTree(from, to) {
   mkdirSync(to, { recursive: true });
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
     const dest = join(to, entry.name);
     if (entry.isDirectory()) copyTree(source, dest);
-    else copyFileSync(source, dest);
+    else if (entry.isFile()) copyFileSync(source, dest);
+    else throw new Error(`${source} is not a regular file (a symlink?): the build output may hold regular files only`);
   }
 }
 

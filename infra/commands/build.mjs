@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds one SvelteKit app into the build cache, keyed by its build-input hash, and prints the result as one JSON
 // line on stdout: { outputHash, reused }. Run by the package's build `local.Command`
-// (infra/components/pages-deployment.ts) from the repository root, with no Cloudflare credentials in its environment
-// (the command passes none, and this script strips any it inherits before running the build), and by upload.mjs when
-// the cached output it needs is gone (another machine, a pruned cache).
+// (infra/components/pages-deployment.ts) from the repository root, and by upload.mjs when the cached output it needs is
+// gone (another machine, a pruned cache). The build itself gets an allow-list environment (build-env.mjs: PATH, HOME,
+// the package's own declared variables; never a Pulumi, GitHub or Cloudflare token), and runs only when no symlink in
+// the package leads out of it (tree-guard.mjs); its output is kept only when it holds regular files alone.
 //
 // Why a cache outside the package: the upload can re-run without a rebuild (bindings changed, or a retry after an
 // unrelated failure), and what was uploaded is kept apart from the build's folder, which is removed afterwards.
@@ -27,7 +28,8 @@ import {
   withLock,
   withSlot,
 } from './build-cache.mjs';
-import { withoutCloudflareCredentials } from './credentials.mjs';
+import { buildEnvironment } from './build-env.mjs';
+import { escapingSymlinks, irregularEntries } from './tree-guard.mjs';
 
 const packageDirRelative = process.env.PACKAGE_DIR;
 const inputHash = process.env.BUILD_INPUT_HASH;
@@ -40,6 +42,19 @@ const outDir = buildFolder(inputHash);
 const built = join(packageDir, outDir, 'cloudflare');
 const removeOutDir = () => rmSync(join(packageDir, outDir), { recursive: true, force: true });
 const slots = Number(process.env.BUILD_CONCURRENCY ?? 0) || undefined;
+
+// Before anything, the cache included: a symlink that leaves the package would put whatever it points at on the site.
+const escaping = escapingSymlinks(packageDir, root);
+if (escaping.length > 0)
+  fail(
+    `refusing to build: ${escaping.length === 1 ? 'a symlink leads' : 'symlinks lead'} out of ${packageDirRelative}, and the build would copy ${escaping.length === 1 ? 'its target' : 'their targets'} into the site:\n${escaping.map((l) => `  ${l.path} -> ${l.target}`).join('\n')}\nReplace each with a copy of the file inside the package (or remove it).`,
+  );
+let env;
+try {
+  env = buildEnvironment(process.env, packageDir, { SVELTEKIT_OUT_DIR: outDir });
+} catch (error) {
+  fail(error.message);
+}
 
 const target = cachedBuild(packageDirRelative, inputHash);
 if (existsSync(join(target, 'complete'))) {
@@ -64,13 +79,18 @@ await withLock(`inputs-${packageDirRelative.replace(/[^a-z0-9-]/gi, '_')}-${inpu
     const result = spawnSync('pnpm', ['run', 'build'], {
       cwd: packageDir,
       stdio: ['ignore', 2, 2],
-      env: { ...withoutCloudflareCredentials(process.env), SVELTEKIT_OUT_DIR: outDir },
+      env,
     });
     if (result.error) fail(`could not start pnpm: ${result.error.message}`);
     if (result.status !== 0) fail(`pnpm run build exited with ${result.status}`);
     if (!existsSync(built))
       fail(
         `the build finished but ${built} does not exist: does the app's vite.config.ts pass kitOutDir() (SVELTEKIT_OUT_DIR) to sveltekit(), with the app-kit Cloudflare adapter?`,
+      );
+    const irregular = irregularEntries(built);
+    if (irregular.length > 0)
+      fail(
+        `the build output holds entries that are not regular files (an upload sends regular files only): ${irregular.map((p) => join(built, p)).join(', ')}`,
       );
     const partial = `${target}.partial-${process.pid}`;
     rmSync(partial, { recursive: true, force: true });

@@ -8,8 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cachedBuild } from './build-cache.mjs';
+import { cachedBuild, hashTree } from './build-cache.mjs';
 import { withoutCloudflareCredentials } from './credentials.mjs';
+import { irregularEntries } from './tree-guard.mjs';
 
 const required = [
   'PACKAGE_DIR',
@@ -34,6 +35,19 @@ if (!existsSync(join(cached, 'complete'))) {
   step('the build for these inputs is not in the build cache: building it first');
   run('node', [join(root, 'infra', 'commands', 'build.mjs')], { env: withoutCloudflareCredentials(process.env) });
 }
+
+// Only regular files, and exactly the ones the build hashed: wrangler follows symlinks, and the output hash is what the
+// preview showed and the state records.
+const irregular = irregularEntries(outputDir);
+if (irregular.length > 0)
+  fail(
+    `refusing to upload: not regular files in ${outputDir}: ${irregular.join(', ')} (remove the cache entry ${cached} and deploy again)`,
+  );
+const recorded = readFileSync(join(cached, 'output-hash'), 'utf8');
+if (hashTree(outputDir) !== recorded)
+  fail(
+    `refusing to upload: ${outputDir} no longer has the output hash ${recorded} it was built with (remove ${cached} and deploy again)`,
+  );
 
 // Pulumi owns the project's bindings. wrangler sends a Pages wrangler config found in its working directory along
 // with the deployment, which would replace them, so it runs in an empty folder and gets the output dir by path.

@@ -120,6 +120,8 @@ export class SiteApp extends pulumi.ComponentResource {
         ...(args.apiToken !== undefined ? { apiToken: pulumi.secret(args.apiToken) } : {}),
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
         files: plan.migrations,
+        // Protected data needs a stated reason before a migration destroys any of it (infra/plan/destructive-sql.ts).
+        requireDestructiveReason: plan.protect,
       },
       { parent: this },
     );

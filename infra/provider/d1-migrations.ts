@@ -8,6 +8,7 @@ import {
   splitIntoRequests,
   utf8Bytes,
 } from '../plan/d1-sql';
+import { destructiveProblems } from '../plan/destructive-sql';
 import {
   CHECKSUMS_TABLE,
   type DatabaseMigrations,
@@ -62,6 +63,11 @@ export interface D1MigrationsInputs {
   apiToken?: string;
   apiBaseUrl?: string;
   files: D1MigrationFileInput[];
+  /**
+   * A protected stack's migrations: a pending file that drops, renames, rebuilds or wipes (infra/plan/destructive-sql.ts)
+   * must say why (`-- destructive: <reason>`), or preview and up refuse it.
+   */
+  requireDestructiveReason?: boolean;
 }
 
 export interface D1MigrationsOutputs extends D1MigrationsInputs {
@@ -168,7 +174,11 @@ async function currentBookmark(client: ProviderClient, inputs: D1MigrationsInput
  * the size of the request that applies it (with where to cut a file that does not fit). One message per problem,
  * naming the file, the line and the rule.
  */
-export function preflight(files: readonly D1MigrationFileInput[], limits: D1Limits = D1_LIMITS): string[] {
+export function preflight(
+  files: readonly D1MigrationFileInput[],
+  limits: D1Limits = D1_LIMITS,
+  { requireDestructiveReason = false }: { requireDestructiveReason?: boolean } = {},
+): string[] {
   const problems = migrationNameProblems(files.map((f) => ({ name: f.name })));
   const seen = new Set<string>();
   for (const file of files) {
@@ -179,6 +189,7 @@ export function preflight(files: readonly D1MigrationFileInput[], limits: D1Limi
     if (file.sql === undefined) continue;
     const scan = scanSql(file.sql);
     for (const p of d1SqlProblems(scan, limits)) problems.push(`${file.name} line ${p.line}: ${p.rule}: ${p.message}`);
+    if (requireDestructiveReason) problems.push(...destructiveProblems(file.name, file.sql));
     const request = migrationRequestSql({ ...file, sql: file.sql }, scan.terminated);
     const bytes = utf8Bytes(JSON.stringify({ sql: request }));
     if (bytes > limits.maxRequestBytes) problems.push(describeOversized(file, scan.statements, bytes, limits));
@@ -304,7 +315,7 @@ async function apply(
   if (status.edited.length > 0) throw new Error(describeEdits(inputs.databaseName, status.edited));
   if (status.deleted.length > 0) throw new Error(describeDeleted(inputs.databaseName, status.deleted));
   const pendingFiles = files.filter((f) => status.pending.includes(f.name));
-  const problems = preflight(pendingFiles, options.limits);
+  const problems = preflight(pendingFiles, options.limits, inputs);
   if (problems.length > 0) throw new Error(describeProblems(inputs.databaseName, problems));
 
   let bookmark = previousBookmark ?? '';
@@ -380,7 +391,7 @@ export function createD1MigrationsProvider(
       // Files the database already has never run again: keep their name and hash, not their SQL.
       const onDatabase = new Set(database?.names ?? []);
       const checked = files.map((f) => (onDatabase.has(f.name) ? { name: f.name, sha256: f.sha256 } : f));
-      const problems = preflight(checked, options.limits);
+      const problems = preflight(checked, options.limits, news);
       if (problems.length > 0) {
         failures.push({ property: 'files', reason: describeProblems(news.databaseName, problems) });
       }

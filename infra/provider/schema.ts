@@ -48,6 +48,10 @@ const d1MigrationsInputs = {
     items: { $ref: migrationFile, description: 'A migration file.' },
     description: 'migrations/*.sql in the order they apply; the SQL of files the database already has is dropped.',
   },
+  requireDestructiveReason: {
+    type: 'boolean',
+    description: 'A protected stack: a pending file that destroys data must carry "-- destructive: <reason>".',
+  },
 };
 
 const pagesBindingsInputs = {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type GitHubIssues, issuesFromEnvironment } from './github';
+import { type MigrationFile, migrationFilesOnDisk, migrationReport, renderMigrationReport } from './migration-report';
 
 export const COMMENT_MARKER = '<!-- create-something:pull-request -->';
 /** GitHub refuses comments over 65,536 characters; two previews must fit with the rest. */
@@ -28,6 +29,8 @@ export interface CommentInput {
   previews: { stack: string; output?: string }[];
   /** The pull request was closed and its review stack destroyed. */
   destroyed?: boolean;
+  /** The migration files of the checkout, for the never-cut migrations section. */
+  migrationFiles?: readonly MigrationFile[];
 }
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -61,7 +64,7 @@ export function renderComment(input: CommentInput): string {
   }
   if (input.review === 'success' && input.apps) {
     out.push(
-      `\`${short}\` is live in the staging account, with its own D1 and KV (every migration applied). Closing the pull request destroys it.`,
+      `\`${short}\` is live in the review account, with its own D1 and KV (every migration applied). Closing the pull request destroys it.`,
       '',
       '| site | URL |',
       '| --- | --- |',
@@ -70,10 +73,16 @@ export function renderComment(input: CommentInput): string {
   } else {
     out.push(`The review stack could not be brought up for \`${short}\`: see the [run](${input.runUrl}).`);
   }
-  out.push('', '### What merging changes', '');
+  // Before anything that may be cut: every pending migration by name and every destructive one, in full.
+  out.push('', ...renderMigrationReport(migrationReport(input.previews, input.migrationFiles ?? [])));
+  out.push('### What merging changes', '');
   for (const { stack: target, output } of input.previews) {
     if (output === undefined) {
-      out.push(`**${target}**: the preview did not run; see the [run](${input.runUrl}).`, '');
+      // prod's preview waits for a reviewer's approval of its environment (README "How PR review works").
+      out.push(
+        `**${target}**: no preview yet (it did not run, or it waits for a reviewer to approve its environment); see the [run](${input.runUrl}).`,
+        '',
+      );
       continue;
     }
     const clean = output.replace(ANSI, '').trim();
@@ -141,6 +150,7 @@ async function main(): Promise<void> {
     review,
     previews,
     destroyed: values.destroyed,
+    migrationFiles: migrationFilesOnDisk(process.cwd()),
     ...(appsText ? { apps: JSON.parse(appsText) as AppUrls } : {}),
   });
   console.log(`pull request comment: ${await upsertComment(issuesFromEnvironment(), pullRequest, body)}`);

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
+import { judgeRecording } from '../conformance/schema/judge-recording.ts';
 import { getByHost, hostOf } from './support/http';
 import { changedSteps, type PreviewJson } from './support/preview-json';
 import { type CliResult, findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
+import { toolchainReady } from './support/toolchain-gate';
 import { makeWorkCopy } from './support/work-copy';
 
 /**
@@ -23,6 +25,7 @@ import { makeWorkCopy } from './support/work-copy';
 const APPS = ['space', 'io', 'agency', 'ltd'] as const;
 const TOKEN = 'e2e-adopt-token-0000000000000000000000000000';
 const toolchain = findToolchain();
+const ready = toolchainReady(toolchain, 'end-to-end adoption test');
 const PLACEHOLDER = 'placeholder deployed by hand';
 const DOMAIN = 'createsomething.ltd';
 
@@ -54,7 +57,7 @@ interface AppOutput {
   workers: Record<string, { url: string }>;
 }
 
-describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, then operating them by name', () => {
+describe.runIf(ready)('adopting sites made by hand with wrangler, then operating them by name', () => {
   let emulator: RunningEmulator;
   let copy: ReturnType<typeof makeWorkCopy>;
   let cli: PulumiCli;
@@ -90,7 +93,12 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'e2e-adopt-'));
-    emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator') });
+    emulator = await startEmulator({
+      port: 0,
+      dataDir: join(scratch, 'emulator'),
+      // Every API answer of the run, judged against Cloudflare's published schema at the end.
+      recordFile: join(scratch, 'api-traffic.ndjson'),
+    });
     cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
     copy = makeWorkCopy();
     cli = new PulumiCli(copy.dir, join(scratch, 'state'), toolchain as Toolchain);
@@ -108,8 +116,10 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
     expect(definition).toContain('customDomains: {},');
     writeFileSync(prodDefinition, definition.replace('customDomains: {},', `customDomains: { ltd: ['${DOMAIN}'] },`));
     // With the bearer secret the motion-extractor Worker is deployed with (infra/plan/worker-secrets.ts).
+    // prod refuses a token in its config (infra/config.ts): it comes from the environment, as in the deploy job.
+    cli.env.CLOUDFLARE_API_TOKEN = TOKEN;
     await cli.initStackOnEmulator('prod', emulator, {
-      token: TOKEN,
+      token: undefined,
       secrets: { 'create-something:motionExtractorToken': 'e2e-adopt-worker-secret-0000000000000000' },
     });
   }, 120_000);
@@ -349,5 +359,13 @@ describe.runIf('bin' in toolchain)('adopting sites made by hand with wrangler, t
   it('logged no unknown API route, and no engine run used a plugin from $PATH', () => {
     expect(emulator.unknownRoutes).toEqual([]);
     expect(cli.pathPluginWarnings).toEqual([]);
+  });
+
+  it("answered every API call of the run (wrangler's, the SDK's, the providers') as Cloudflare's schema says", () => {
+    const judged = judgeRecording([join(scratch, 'api-traffic.ndjson')]);
+    console.info(`[e2e adopt] API answers against the schema: ${judged.summary}`);
+    expect(judged.exchanges).toBeGreaterThan(100);
+    expect(judged.invalid).toEqual([]);
+    expect(judged.unlistedRoutes).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { getByHost, hostOf } from './support/http';
 import { changedSteps, type PreviewJson } from './support/preview-json';
 import { findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
+import { toolchainReady } from './support/toolchain-gate';
 import { makeWorkCopyAt, overlayCurrent } from './support/work-copy';
 
 /**
@@ -21,12 +22,7 @@ const APPS = ['space', 'io', 'agency', 'ltd'] as const;
 const TOKEN = 'e2e-move-emulator-token-0000000000000000000';
 const toolchain = findToolchain();
 
-if (!('bin' in toolchain)) {
-  const line = '='.repeat(100);
-  console.error(
-    `\n${line}\nEND-TO-END MOVE TEST NOT RUN: THE PULUMI TOOLCHAIN IS NOT READY ON THIS MACHINE.\n${toolchain.missing}\nGET IT WITH \`pnpm toolchain\`.\n${line}\n`,
-  );
-}
+const ready = toolchainReady(toolchain, 'end-to-end move test');
 
 interface AppOutput {
   projectName: string;
@@ -34,7 +30,7 @@ interface AppOutput {
   databaseId: string;
 }
 
-describe.runIf('bin' in toolchain)('a stack deployed by the dynamic providers moves to the provider plugin', () => {
+describe.runIf(ready)('a stack deployed by the dynamic providers moves to the provider plugin', () => {
   let emulator: RunningEmulator;
   let scratch: string;
   let cf: Cloudflare;

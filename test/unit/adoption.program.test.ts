@@ -1,10 +1,17 @@
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanInventory } from '../../infra/inventory/scan';
 import { adoptionTargets, type ComponentRef, urnOf } from '../../infra/plan/adoption';
 import { planDeployment } from '../../infra/plan/plan';
 import { loadStackDefinition } from '../../infra/stack-definition';
-import { ACCOUNT_ID, cloudConfig, installMocks, outputValue, type Registration } from './support/pulumi-harness';
+import {
+  ACCOUNT_ID,
+  installMocks,
+  outputValue,
+  protectedCloudConfig,
+  type Registration,
+  TOKEN,
+} from './support/pulumi-harness';
 
 /**
  * `pnpm adopt` imports resources under URNs it computes from the plan, without running the program. A URN the
@@ -14,8 +21,16 @@ import { ACCOUNT_ID, cloudConfig, installMocks, outputValue, type Registration }
 describe('adoption imports under the URNs the program registers (prod, under mocks)', () => {
   let registrations: Registration[];
 
+  const previousToken = process.env.CLOUDFLARE_API_TOKEN;
+  afterAll(() => {
+    if (previousToken === undefined) delete process.env.CLOUDFLARE_API_TOKEN;
+    else process.env.CLOUDFLARE_API_TOKEN = previousToken;
+  });
+
   beforeAll(async () => {
-    registrations = await installMocks('prod', cloudConfig());
+    // prod refuses a token in its config: it comes from the environment, as in the deploy job.
+    process.env.CLOUDFLARE_API_TOKEN = TOKEN;
+    registrations = await installMocks('prod', protectedCloudConfig());
     const program = (await import('../../infra/index' as string)) as typeof import('../../infra/index');
     for (const outputs of Object.values(program.apps)) {
       await outputValue(outputs.deploymentUrl);

@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,6 +143,112 @@ describe('build.mjs and upload.mjs', () => {
     expect(existsSync(join(root, 'wrangler.json'))).toBe(true);
   });
 
+  it('the build gets an allow-list environment: no Pulumi, GitHub or Actions token, only what it declared', () => {
+    const repo = fakeRepo();
+    root = repo.root;
+    const manifest = join(root, 'packages', 'site', 'package.json');
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(manifest, 'utf8')),
+        createSomething: { buildEnv: ['PUBLIC_SITE_NAME'] },
+      }),
+    );
+    const secrets = {
+      PULUMI_ACCESS_TOKEN: 'pul-0000',
+      PULUMI_CONFIG_PASSPHRASE: 'pass',
+      GITHUB_TOKEN: 'ghs_0000',
+      ACTIONS_RUNTIME_TOKEN: 'act-0000',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/',
+      NODE_OPTIONS: '--title=not-for-the-build',
+      PUBLIC_SITE_NAME: 'ltd',
+    };
+    repo.run('build.mjs', secrets);
+    const buildEnv = JSON.parse(readFileSync(join(root, 'build-env.json'), 'utf8')) as Record<string, string>;
+    // Whatever the build sees with the caller's own value came through the allow-list; pnpm adds its run-script
+    // variables (npm_*, pnpm_config_*, NODE_PATH, PWD) of its own, its settings among them (npm_config_*, from its
+    // config files and the npm_config_* it was started with, which here come from the test runner's npx).
+    const caller: Record<string, string | undefined> = { ...process.env, ...secrets };
+    const inherited = Object.keys(buildEnv).filter(
+      (k) => !k.startsWith('npm_config_') && caller[k] !== undefined && caller[k] === buildEnv[k],
+    );
+    const allowed = [
+      'PATH',
+      'HOME',
+      'TMPDIR',
+      'LANG',
+      'LC_ALL',
+      'TZ',
+      'CI',
+      'NO_COLOR',
+      'FORCE_COLOR',
+      'PUBLIC_SITE_NAME',
+    ];
+    expect(inherited.filter((k) => !allowed.includes(k))).toEqual([]);
+    expect(inherited).toEqual(expect.arrayContaining(['HOME', 'PUBLIC_SITE_NAME']));
+    expect(buildEnv.PUBLIC_SITE_NAME).toBe('ltd');
+    for (const secret of ['pul-0000', 'ghs_0000', 'act-0000', 'pass', TOKEN, 'not-for-the-build'])
+      expect(JSON.stringify(buildEnv)).not.toContain(secret);
+  });
+
+  it('a package that declares a credential as a build variable is refused, naming it', () => {
+    const repo = fakeRepo();
+    root = repo.root;
+    const manifest = join(root, 'packages', 'site', 'package.json');
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(manifest, 'utf8')),
+        createSomething: { buildEnv: ['GITHUB_TOKEN'] },
+      }),
+    );
+    expect(() => repo.run('build.mjs')).toThrow(
+      /createSomething\.buildEnv asks for GITHUB_TOKEN, which a build never gets/,
+    );
+    expect(existsSync(join(root, 'builds.log'))).toBe(false);
+  });
+
+  it('a symlink that leaves the package fails the build naming it and its target; one inside the package is fine', () => {
+    const repo = fakeRepo();
+    root = repo.root;
+    const outside = join(root, 'outside-secret.txt');
+    writeFileSync(outside, 'do not serve');
+    const staticDir = join(root, 'packages', 'site', 'static');
+    mkdirSync(staticDir);
+    writeFileSync(join(staticDir, 'robots.txt'), 'ok');
+    symlinkSync(join(staticDir, 'robots.txt'), join(staticDir, 'robots-alias.txt'));
+    symlinkSync(outside, join(staticDir, 'leak.txt'));
+    // Dependencies are not sources: a node_modules linked elsewhere (pnpm, a work copy) is never refused.
+    symlinkSync(join(root, 'node_modules'), join(root, 'packages', 'site', 'node_modules'));
+    let message = '';
+    try {
+      repo.run('build.mjs');
+    } catch (error) {
+      message = String((error as { stderr?: string }).stderr);
+    }
+    expect(message).toContain('[build packages/site] error: refusing to build: a symlink leads out of packages/site');
+    expect(message).toContain(`packages/site/static/leak.txt -> ${outside}`);
+    expect(message).not.toContain('robots-alias.txt');
+    expect(message).not.toContain('node_modules');
+    expect(existsSync(join(root, 'builds.log'))).toBe(false);
+    expect(existsSync(join(root, 'cache', 'packages_site', 'a'.repeat(64)))).toBe(false);
+    rmSync(join(staticDir, 'leak.txt'));
+    expect(lastJson(repo.run('build.mjs')).reused).toBe(false);
+  });
+
+  it('the upload sends regular files only, and only the output the build hashed', () => {
+    const repo = fakeRepo();
+    root = repo.root;
+    repo.run('build.mjs');
+    const out = join(root, 'cache', 'packages_site', 'a'.repeat(64), 'out');
+    symlinkSync('/etc/hostname', join(out, 'host.txt'));
+    expect(() => repo.run('upload.mjs', uploadEnv)).toThrow(/refusing to upload: not regular files in .*: host\.txt/);
+    rmSync(join(out, 'host.txt'));
+    writeFileSync(join(out, 'index.html'), 'changed after the build');
+    expect(() => repo.run('upload.mjs', uploadEnv)).toThrow(/no longer has the output hash/);
+    expect(existsSync(join(root, 'wrangler.json'))).toBe(false);
+  });
+
   it('a failing build names its package and leaves nothing in the cache, nor its folder in the package', () => {
     const repo = fakeRepo();
     root = repo.root;
@@ -191,7 +298,7 @@ describe('build.mjs and upload.mjs', () => {
     // Each wrote its inputs' content, slept, and its cache entry still holds that content: nothing was shared.
     for (const hash of ['d', 'e'])
       expect(readFileSync(join(root, 'cache', 'packages_site', hash.repeat(64), 'out', 'index.html'), 'utf8')).toBe(
-        `built from ${hash.repeat(64)}`,
+        `built from ${hash.repeat(12)}`,
       );
     expect(buildFolders(root, 'packages/site')).toEqual([]);
   });
@@ -220,7 +327,8 @@ function slowRepo(packages: string[]): string {
       `const fs = require('node:fs');
 const out = (process.env.SVELTEKIT_OUT_DIR || '.svelte-kit') + '/cloudflare';
 fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(out + '/index.html', 'built from ' + process.env.BUILD_INPUT_HASH);
+// The build sees no BUILD_INPUT_HASH (an allow-list environment); its folder's name starts with the hash.
+fs.writeFileSync(out + '/index.html', 'built from ' + process.env.SVELTEKIT_OUT_DIR.split('/')[1].split('-')[0]);
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
 `,
     );

@@ -133,7 +133,9 @@ describe('the pull request comment', () => {
   it('says when the review stack or a preview failed, and when the stack was destroyed', () => {
     const failed = renderComment({ ...base, review: 'failure', previews: [{ stack: 'staging' }] });
     expect(failed).toContain(`The review stack could not be brought up for \`0123456\`: see the [run](${RUN(9)}).`);
-    expect(failed).toContain(`**staging**: the preview did not run; see the [run](${RUN(9)}).`);
+    expect(failed).toContain(
+      `**staging**: no preview yet (it did not run, or it waits for a reviewer to approve its environment); see the [run](${RUN(9)}).`,
+    );
     expect(failed).not.toContain('| site |');
     const destroyed = renderComment({ ...base, review: 'success', previews: [], destroyed: true });
     expect(destroyed).toBe(
@@ -162,6 +164,62 @@ describe('the pull request comment', () => {
       previews: [{ stack: 's', output: 'a ``` b' }],
     });
     expect(fenced).toContain('````diff\na ``` b\n````');
+  });
+
+  it('lists every pending migration and every destructive file in full, even when the preview itself is cut', () => {
+    // A large seed first, then a DROP: the cut at MAX_PREVIEW_CHARS falls long before the DROP's file.
+    const seed = `INSERT INTO t VALUES ${'(1),'.repeat(10_000)}(1);`;
+    const preview = [
+      'Previewing update (prod):',
+      '    ~ createsomething:d1:Migrations: (update)',
+      '      ~ files: [',
+      '          + [1]: {',
+      '                  + name  : "0002_big_seed.sql"',
+      `                  + sql   : "${seed}"`,
+      '                }',
+      '          + [2]: {',
+      '                  + name  : "0003_drop_legacy.sql"',
+      '                  + sql   : "DROP TABLE legacy;"',
+      '                }',
+      '        ]',
+      'Resources:',
+      '    ~ 1 to update',
+    ].join('\n');
+    const refused =
+      'error: D1 migrations for createsomething-io would be refused; nothing was applied:\n  0004_wipe.sql line 1: delete without where: DELETE on x without WHERE deletes every row. On a protected stack …';
+    const migrationFiles = [
+      { path: 'packages/ltd/migrations/0002_big_seed.sql', name: '0002_big_seed.sql', sql: seed },
+      {
+        path: 'packages/ltd/migrations/0003_drop_legacy.sql',
+        name: '0003_drop_legacy.sql',
+        sql: '-- destructive: moved to io in 0002\nDROP TABLE legacy;',
+      },
+      { path: 'packages/io/migrations/0004_wipe.sql', name: '0004_wipe.sql', sql: 'DELETE FROM x;' },
+      { path: 'packages/io/migrations/0001_applied.sql', name: '0001_applied.sql', sql: 'DROP TABLE old;' },
+    ];
+    const body = renderComment({
+      ...base,
+      review: 'success',
+      apps: APPS,
+      previews: [
+        { stack: 'staging', output: preview.replace('prod', 'staging') },
+        { stack: 'prod', output: `${preview}\n${refused}` },
+      ],
+      migrationFiles,
+    });
+    expect(preview.length).toBeGreaterThan(MAX_PREVIEW_CHARS);
+    expect(body).toContain('truncated');
+    expect(body).toContain('**prod** pending: `0002_big_seed.sql`, `0003_drop_legacy.sql`');
+    expect(body).toContain('**staging** pending: `0002_big_seed.sql`, `0003_drop_legacy.sql`');
+    expect(body).toContain(
+      '- `packages/ltd/migrations/0003_drop_legacy.sql` (reason: moved to io in 0002)\n  - line 2: drop table: ',
+    );
+    expect(body).toContain(
+      '- `packages/io/migrations/0004_wipe.sql` (**no reason given: prod refuses it**)\n  - line 1: delete without where',
+    );
+    // Applied files are history: not listed.
+    expect(body).not.toContain('0001_applied.sql');
+    expect(body.indexOf('### Migrations')).toBeLessThan(body.indexOf('### What merging changes'));
   });
 
   it('reads the summary of a preview that was cut short as such', () => {

@@ -27,6 +27,7 @@ function validate(
     );
 }
 
+const ENV_TOKEN = 'environment-token-0000000000000000000000000000';
 const fromConfig = { from: 'config', environmentIgnored: false } as const;
 
 const runError = (run: () => unknown) => refusedWith(run, 'the config');
@@ -112,8 +113,6 @@ describe('config validation', () => {
 });
 
 describe('the Cloudflare token: from the job environment or stack config', () => {
-  const ENV_TOKEN = 'environment-token-0000000000000000000000000000';
-
   it('takes CLOUDFLARE_API_TOKEN from the environment when the config key is not set, and says so', () => {
     const config = validate({ 'cloudflare:apiToken': undefined }, [], { CLOUDFLARE_API_TOKEN: ENV_TOKEN })();
     expect(config).toMatchObject({
@@ -146,6 +145,29 @@ describe('the Cloudflare token: from the job environment or stack config', () =>
     expect(runError(validate({ 'cloudflare:apiToken': undefined }, [], { CLOUDFLARE_API_TOKEN: 'short' }))).toBe(
       `${HEADER}  CLOUDFLARE_API_TOKEN (from the environment) must be 40-80 letters, digits, "_" or "-" (a Cloudflare API token). Set it: export CLOUDFLARE_API_TOKEN=<API token; see README "API token permissions">`,
     );
+  });
+});
+
+describe('a protected stack', () => {
+  const protectedStack =
+    (config: Record<string, string | undefined>, env: Record<string, string | undefined> = {}) =>
+    () =>
+      validateConfig(
+        'prod',
+        (key) => ({ ...base, ...config })[key],
+        () => true,
+        { env, protect: true },
+      );
+
+  it('refuses cloudflare:apiToken in its config, even encrypted, naming the key and the fix', () => {
+    expect(runError(protectedStack({}, { CLOUDFLARE_API_TOKEN: ENV_TOKEN }))).toBe(
+      `${HEADER}  cloudflare:apiToken is set on stack "prod", which is protected: a token in its config can be decrypted by anyone who can read the stack and wins over the job's own token. Remove it: pulumi config rm cloudflare:apiToken --stack prod, and export CLOUDFLARE_API_TOKEN in the job that deploys (README "Tokens per GitHub environment").`,
+    );
+  });
+
+  it('takes its token from the environment', () => {
+    const config = protectedStack({ 'cloudflare:apiToken': undefined }, { CLOUDFLARE_API_TOKEN: ENV_TOKEN })();
+    expect(config.apiTokenSource).toEqual({ from: 'environment', environmentIgnored: false });
   });
 });
 

@@ -119,6 +119,12 @@ export function localConfig(): Record<string, string> {
   };
 }
 
+/** A protected stack's config: no token (refused there), so the program reads CLOUDFLARE_API_TOKEN. */
+export function protectedCloudConfig(): Record<string, string> {
+  const { 'cloudflare:apiToken': _refused, ...rest } = cloudConfig();
+  return rest;
+}
+
 export function cloudConfig(): Record<string, string> {
   return {
     'create-something:accountId': ACCOUNT_ID,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanInventory } from '../../../infra/inventory/scan';
 import { APP_BINDINGS } from '../../../infra/plan/bindings';
 import { schema } from '../../../infra/provider/schema';
@@ -29,6 +29,8 @@ export interface StackExpectations {
   productionUrl: (app: string) => string;
   workerScripts: string[];
   apiBaseUrl?: string;
+  /** The Cloudflare token comes from CLOUDFLARE_API_TOKEN (a protected stack refuses one in its config). */
+  tokenFromEnvironment?: string;
 }
 
 type ProgramOutputs = typeof import('../../../infra/index');
@@ -45,7 +47,14 @@ export function describeStackProgram(expected: StackExpectations): void {
       return found;
     };
 
+    const previousToken = process.env.CLOUDFLARE_API_TOKEN;
+    afterAll(() => {
+      if (previousToken === undefined) delete process.env.CLOUDFLARE_API_TOKEN;
+      else process.env.CLOUDFLARE_API_TOKEN = previousToken;
+    });
+
     beforeAll(async () => {
+      if (expected.tokenFromEnvironment) process.env.CLOUDFLARE_API_TOKEN = expected.tokenFromEnvironment;
       sourceHashes = new Map(scanInventory(join(__dirname, '..', '..', '..')).apps.map((a) => [a.name, a.sourceHash]));
       registrations = await installMocks(expected.stack, expected.config);
       // A plain string so TypeScript's CommonJS settings (the Pulumi runtime's) accept it; vitest resolves it as usual.
@@ -139,6 +148,8 @@ export function describeStackProgram(expected: StackExpectations): void {
             retainOnDelete: expected.protect,
           });
         }
+        // The same protection asks destructive migrations for a reason (infra/plan/destructive-sql.ts).
+        expect(named(TYPES.migrations, `${app}-migrations`).inputs.requireDestructiveReason).toBe(expected.protect);
       }
     });
 
@@ -159,14 +170,16 @@ export function describeStackProgram(expected: StackExpectations): void {
       }
     });
 
-    it('uploads only after the migrations and the project exist, with the token as a secret', () => {
+    it(`uploads only after the migrations and the project exist, ${expected.tokenFromEnvironment ? 'with no token input (wrangler reads the environment)' : 'with the token as a secret'}`, () => {
       for (const app of APPS) {
         const upload = named(TYPES.upload, `${app}-deployment-upload`);
         expect(upload.dependencies).toContain(named(TYPES.migrations, `${app}-migrations`).urn);
         expect(upload.dependencies).toContain(named(TYPES.pages, `${app}-pages`).urn);
-        expect(upload.inputs.apiToken).toMatchObject({
-          '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270',
-        });
+        if (expected.tokenFromEnvironment) expect(upload.inputs.apiToken).toBeUndefined();
+        else
+          expect(upload.inputs.apiToken).toMatchObject({
+            '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270',
+          });
         expect(upload.inputs).toMatchObject({
           projectName: expected.physicalName(app),
           branch: 'main',
