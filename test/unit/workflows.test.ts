@@ -109,8 +109,8 @@ function refsOf(on: Record<string, unknown>): string[] {
 }
 
 describe('GitHub environments', () => {
-  it('are the six the workflows use, each with its secrets written down', () => {
-    const names = ['main-read', 'preview', 'preview-prod', 'production', 'review', 'staging'];
+  it('are the seven the workflows use, each with its secrets written down', () => {
+    const names = ['conformance', 'main-read', 'preview', 'preview-prod', 'production', 'review', 'staging'];
     expect(Object.keys(ENVIRONMENTS).sort()).toEqual(names);
     const used = new Set(ALL_JOBS.map((j) => environmentOf(j.job)).filter(Boolean));
     expect([...used].sort()).toEqual(names);
@@ -120,6 +120,7 @@ describe('GitHub environments', () => {
     const table = Object.fromEntries(ALL_JOBS.map((j) => [`${j.file}#${j.id}`, environmentOf(j.job) ?? null]));
     expect(table).toEqual({
       'check.yml#check': null,
+      'conformance.yml#conformance': 'conformance',
       'deploy.yml#check': null,
       'deploy.yml#staging': 'staging',
       'deploy.yml#plan-prod': 'main-read',
@@ -478,7 +479,7 @@ describe('supply chain', () => {
     expect(
       Object.values(ENVIRONMENTS.conformance?.secrets ?? {}).every((secret) => secret.account === 'conformance'),
     ).toBe(true);
-    const run = job.steps.find((s) => s.id === 'beliefs');
+    const run = stepsOf(job).find((s) => s.id === 'beliefs');
     expect(run?.run).toContain('vitest run --project conformance test/conformance/real-account.test.ts');
     // The suite skips itself without an account: the workflow refuses to pass for that reason.
     expect(run?.run).toMatch(/-z "\$CONFORMANCE_ACCOUNT_ID"[\s\S]*exit 1/);
@@ -487,10 +488,10 @@ describe('supply chain', () => {
       CONFORMANCE_API_TOKEN: expr('secrets.CONFORMANCE_API_TOKEN'),
     });
     expect(run?.['continue-on-error']).toBe(true);
-    const issue = job.steps.find((s) => s.run?.includes('gh issue create'));
+    const issue = stepsOf(job).find((s) => s.run?.includes('gh issue create'));
     expect(issue?.if).toBe("steps.beliefs.outcome == 'failure'");
     expect(issue?.run).toContain('gh issue comment');
-    const last = job.steps.at(-1);
+    const last = stepsOf(job).at(-1);
     expect(last?.if).toBe("steps.beliefs.outcome == 'failure'");
     expect(last?.run).toContain('exit 1');
   });
