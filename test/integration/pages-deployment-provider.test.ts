@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript module without types, shared with build.mjs and upload.mjs
-import { cachedBuild } from '../../infra/commands/build-cache.mjs';
+import { cachedBuild, hashTree } from '../../infra/commands/build-cache.mjs';
 import {
   createPagesDeploymentProvider,
   type PagesDeploymentInputs,
@@ -31,12 +31,18 @@ describe('the Pages deployment provider against the emulator', () => {
   const project = 'deployment-provider-test';
   const account = () => ({ account_id: emulator.accountId });
 
-  /** A finished build in the cache, as build.mjs leaves it, holding one page that says `text`. */
+  /** Output hash of each cached build, by build-input hash. */
+  const outputOf: Record<string, string> = {};
+  /**
+   * A finished build in the cache, as build.mjs leaves it, holding one page that says `text`. Its output hash is the
+   * real hash of the tree: upload.mjs refuses an output that no longer has the hash it was built with.
+   */
   const cacheBuild = (inputHash: string, text: string) => {
     const dir = cachedBuild('packages/demo', inputHash);
     mkdirSync(join(dir, 'out'), { recursive: true });
     writeFileSync(join(dir, 'out', 'index.html'), `<p>${text}</p>`);
-    writeFileSync(join(dir, 'output-hash'), `output-${inputHash}`);
+    outputOf[inputHash] = hashTree(join(dir, 'out'));
+    writeFileSync(join(dir, 'output-hash'), outputOf[inputHash]);
     writeFileSync(join(dir, 'complete'), '');
   };
   const inputs = (overrides: Partial<PagesDeploymentInputs> = {}): PagesDeploymentInputs => ({
@@ -45,7 +51,7 @@ describe('the Pages deployment provider against the emulator', () => {
     branch: 'main',
     packageDir: 'packages/demo',
     buildInputHash: 'build-1',
-    outputHash: 'output-build-1',
+    outputHash: outputOf['build-1'] as string,
     projectIdentity: 'created-1',
     configHash: 'config-1',
     apiToken: TOKEN,
@@ -102,7 +108,7 @@ describe('the Pages deployment provider against the emulator', () => {
     expect(id).toBe(`${project}/main`);
     expect(outs.deploymentId).toMatch(/\S/);
     expect(outs.url).toMatch(/^http/);
-    expect(outs.uploadedOutputHash).toBe('output-build-1');
+    expect(outs.uploadedOutputHash).toBe(outputOf['build-1']);
     expect(outs.environment).toBe('production');
     expect(outs.servedDeploymentId).toBe(outs.deploymentId);
     expect(outs.drift).toBe('');
@@ -118,7 +124,7 @@ describe('the Pages deployment provider against the emulator', () => {
   });
 
   it('a new output, a recreated project or new bindings are a new upload; a new build-input hash alone is not', async () => {
-    for (const change of [{ outputHash: 'output-build-2' }, { projectIdentity: 'created-2' }, { configHash: 'c-2' }])
+    for (const change of [{ outputHash: outputOf['build-2'] as string }, { projectIdentity: 'created-2' }, { configHash: 'c-2' }])
       expect((await provider.diff('x', ours, inputs(change))).changes, JSON.stringify(change)).toBe(true);
     expect((await provider.diff('x', ours, inputs({ buildInputHash: 'same-output-other-inputs' }))).changes).toBe(
       false,
@@ -160,7 +166,7 @@ describe('the Pages deployment provider against the emulator', () => {
     expect(props.drift).toContain('no longer exists');
     const { outs } = await provider.update('x', props, inputs());
     expect(outs.deploymentId).not.toBe(ours.deploymentId);
-    expect(outs.uploadedOutputHash).toBe('output-build-1');
+    expect(outs.uploadedOutputHash).toBe(outputOf['build-1']);
     expect(await served()).toBe(outs.deploymentId);
     ours = outs;
   }, 120_000);
@@ -168,7 +174,7 @@ describe('the Pages deployment provider against the emulator', () => {
   it("the upload command's state is adopted without an upload when it recorded these very inputs", async () => {
     const legacy = {
       create: 'node infra/commands/upload.mjs',
-      triggers: ['output-build-1', 'created-1', 'bindings:config-1'],
+      triggers: [outputOf['build-1'], 'created-1', 'bindings:config-1'],
       stdout: `uploading\n${JSON.stringify({ deploymentId: ours.deploymentId, url: ours.url, alias: null })}\n`,
       stderr: '',
     } as unknown as PagesDeploymentOutputs;
