@@ -87,6 +87,15 @@ const uploadEnv = {
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop() as string);
 const cloudflareKeys = (env: Record<string, string>) => Object.keys(env).filter((k) => /^(CLOUDFLARE|CF)_/.test(k));
 
+/** Declares build variables in the fake repo's package manifest (`createSomething.buildEnv`). */
+function declareBuildEnv(root: string, names: string[]): void {
+  const manifest = join(root, 'packages', 'site', 'package.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), createSomething: { buildEnv: names } }),
+  );
+}
+
 describe('build.mjs and upload.mjs', () => {
   let root: string | undefined;
   afterEach(() => {
@@ -146,14 +155,7 @@ describe('build.mjs and upload.mjs', () => {
   it('the build gets an allow-list environment: no Pulumi, GitHub or Actions token, only what it declared', () => {
     const repo = fakeRepo();
     root = repo.root;
-    const manifest = join(root, 'packages', 'site', 'package.json');
-    writeFileSync(
-      manifest,
-      JSON.stringify({
-        ...JSON.parse(readFileSync(manifest, 'utf8')),
-        createSomething: { buildEnv: ['PUBLIC_SITE_NAME'] },
-      }),
-    );
+    declareBuildEnv(root, ['PUBLIC_SITE_NAME']);
     const secrets = {
       PULUMI_ACCESS_TOKEN: 'pul-0000',
       PULUMI_CONFIG_PASSPHRASE: 'pass',
@@ -194,14 +196,7 @@ describe('build.mjs and upload.mjs', () => {
   it('a package that declares a credential as a build variable is refused, naming it', () => {
     const repo = fakeRepo();
     root = repo.root;
-    const manifest = join(root, 'packages', 'site', 'package.json');
-    writeFileSync(
-      manifest,
-      JSON.stringify({
-        ...JSON.parse(readFileSync(manifest, 'utf8')),
-        createSomething: { buildEnv: ['GITHUB_TOKEN'] },
-      }),
-    );
+    declareBuildEnv(root, ['GITHUB_TOKEN']);
     expect(() => repo.run('build.mjs')).toThrow(
       /createSomething\.buildEnv asks for GITHUB_TOKEN, which a build never gets/,
     );
