@@ -124,7 +124,11 @@ describe('the Pages deployment provider against the emulator', () => {
   });
 
   it('a new output, a recreated project or new bindings are a new upload; a new build-input hash alone is not', async () => {
-    for (const change of [{ outputHash: outputOf['build-2'] as string }, { projectIdentity: 'created-2' }, { configHash: 'c-2' }])
+    for (const change of [
+      { outputHash: outputOf['build-2'] as string },
+      { projectIdentity: 'created-2' },
+      { configHash: 'c-2' },
+    ])
       expect((await provider.diff('x', ours, inputs(change))).changes, JSON.stringify(change)).toBe(true);
     expect((await provider.diff('x', ours, inputs({ buildInputHash: 'same-output-other-inputs' }))).changes).toBe(
       false,
