@@ -1,6 +1,7 @@
 /**
- * D1's own rules for the SQL of a migration file, checked before anything is sent. Pure and dependency-free on
- * purpose: the D1 migrations dynamic provider is serialized into the Pulumi state with everything it references.
+ * D1's own rules for the SQL of a migration file, checked before anything is sent. Pure: the destructive-migration
+ * check (destructive-sql.ts) reads files with it and the provider plugin (infra/provider/d1-migrations.ts) applies
+ * by it, so both cut a file into the same statements.
  *
  * Limits, from Cloudflare's D1 limits page https://developers.cloudflare.com/d1/platform/limits/ (revision of
  * 21 April 2026):
@@ -127,7 +128,7 @@ export function scanSql(sql: string): SqlScan {
       const word = sql.slice(i, j).toUpperCase();
       const afterDot = previous === '.';
       token('word', i);
-      if (words.length < 3) words.push(word);
+      if (words.length < 6) words.push(word);
       if (!inBody && !bodyDone && word === 'BEGIN' && !afterDot && isCreateTrigger(words)) {
         inBody = true;
         bodyStatementStart = true;
@@ -161,10 +162,13 @@ function isWordChar(ch: string): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 0x80;
 }
 
+/** `[EXPLAIN [QUERY PLAN]] CREATE [TEMP|TEMPORARY] TRIGGER`: SQLite parses an explained trigger's body just the same. */
 function isCreateTrigger(words: string[]): boolean {
-  if (words[0] !== 'CREATE') return false;
-  if (words[1] === 'TRIGGER') return true;
-  return (words[1] === 'TEMP' || words[1] === 'TEMPORARY') && words[2] === 'TRIGGER';
+  let at = 0;
+  if (words[at] === 'EXPLAIN') at += words[at + 1] === 'QUERY' && words[at + 2] === 'PLAN' ? 3 : 1;
+  if (words[at] !== 'CREATE') return false;
+  if (words[at + 1] === 'TRIGGER') return true;
+  return (words[at + 1] === 'TEMP' || words[at + 1] === 'TEMPORARY') && words[at + 2] === 'TRIGGER';
 }
 
 function countNewlines(text: string): number {
