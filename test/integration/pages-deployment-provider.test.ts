@@ -41,8 +41,9 @@ describe('the Pages deployment provider against the emulator', () => {
     const dir = cachedBuild('packages/demo', inputHash);
     mkdirSync(join(dir, 'out'), { recursive: true });
     writeFileSync(join(dir, 'out', 'index.html'), `<p>${text}</p>`);
-    outputOf[inputHash] = hashTree(join(dir, 'out'));
-    writeFileSync(join(dir, 'output-hash'), outputOf[inputHash]);
+    const outputHash: string = hashTree(join(dir, 'out'));
+    outputOf[inputHash] = outputHash;
+    writeFileSync(join(dir, 'output-hash'), outputHash);
     writeFileSync(join(dir, 'complete'), '');
   };
   const inputs = (overrides: Partial<PagesDeploymentInputs> = {}): PagesDeploymentInputs => ({
