@@ -76,6 +76,28 @@ describe('the response check (the same one the recorded traffic goes through)', 
     expect(verdict.kind).toBe('invalid');
   });
 
+  it('holds an error answer documented as allOf(success, failure) to the failure envelope, in full', () => {
+    // Cloudflare's own 404 for a deployment that is gone: the failure envelope, which the schema's allOf also demands
+    // to be a success one. The failure envelope alone passes; a 404 in the success envelope, or a failure envelope
+    // without its errors, does not.
+    const deployment = `${ACCOUNT}/pages/projects/p/deployments/d`;
+    const failure = {
+      success: false,
+      errors: [{ code: 8000009, message: 'deployment not found' }],
+      messages: [],
+      result: null,
+    };
+    const gone = checker.check(exchange('GET', deployment, 404, failure));
+    expect(gone).toMatchObject({
+      kind: 'valid',
+      excused: [expect.stringMatching(/^contradiction: a 4XX\/5XX answer/)],
+    });
+    expect(checker.check(exchange('GET', deployment, 404, envelope({ id: 'd' }))).kind).toBe('invalid');
+    expect(checker.check(exchange('POST', `${deployment}/rollback`, 403, { ...failure, errors: undefined })).kind).toBe(
+      'invalid',
+    );
+  });
+
   it('reports routes the schema lacks', () => {
     expect(checker.check(exchange('POST', '/pages/assets/upload', 200, envelope(null))).kind).toBe('no-operation');
   });
