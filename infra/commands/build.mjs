@@ -51,7 +51,11 @@ if (escaping.length > 0)
   );
 let env;
 try {
-  env = buildEnvironment(process.env, packageDir, { SVELTEKIT_OUT_DIR: outDir });
+  // The version SvelteKit writes into the output is named by the inputs, not the build time: same inputs, same bytes.
+  env = buildEnvironment(process.env, packageDir, {
+    SVELTEKIT_OUT_DIR: outDir,
+    SVELTEKIT_VERSION_NAME: inputHash.slice(0, 16),
+  });
 } catch (error) {
   fail(error.message);
 }
@@ -85,7 +89,7 @@ await withLock(`inputs-${packageDirRelative.replace(/[^a-z0-9-]/gi, '_')}-${inpu
     if (result.status !== 0) fail(`pnpm run build exited with ${result.status}`);
     if (!existsSync(built))
       fail(
-        `the build finished but ${built} does not exist: does the app's vite.config.ts pass kitOutDir() (SVELTEKIT_OUT_DIR) to sveltekit(), with the app-kit Cloudflare adapter?`,
+        `the build finished but ${built} does not exist: does the app's vite.config.ts spread kitBuildOptions() (SVELTEKIT_OUT_DIR, SVELTEKIT_VERSION_NAME) into sveltekit(), with the app-kit Cloudflare adapter?`,
       );
     const irregular = irregularEntries(built);
     if (irregular.length > 0)

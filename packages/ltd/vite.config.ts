@@ -1,4 +1,4 @@
-import adapter, { kitOutDir } from '@create-something/app-kit/adapter';
+import adapter, { kitBuildOptions } from '@create-something/app-kit/adapter';
 import { contentSecurityPolicy } from '@create-something/app-kit/server/security-headers';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
@@ -10,8 +10,8 @@ export default defineConfig({
       adapter: adapter({ platformProxy: { configPath: 'wrangler.jsonc', persist: true } }),
       // A nonce per response for SvelteKit's inline start-up script; the rest of the policy is app-kit's.
       csp: contentSecurityPolicy,
-      // .svelte-kit, or the build's own folder when infra's build.mjs runs it (so two builds of this app can overlap).
-      ...kitOutDir(),
+      // Under infra's build.mjs: the build's own folder (two builds of this app can overlap) and a version named by its inputs.
+      ...kitBuildOptions(),
     }),
   ],
 });

@@ -497,6 +497,30 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
     );
   }, 900_000);
 
+  it('d3. a rebuild of unchanged sources, its build cache gone, is byte-identical and uploads nothing', async () => {
+    const apps = await outputs();
+    const exported = JSON.parse((await cli.ok(['stack', 'export', ...local])).stdout) as {
+      deployment: { resources: { urn: string }[] };
+    };
+    const build = exported.deployment.resources.find((r) => r.urn.endsWith('::io-deployment-build'));
+    if (!build) throw new Error('no io-deployment-build in the state');
+    // As on another machine: no cached build of io, and its build command run again.
+    rmSync(join(scratch, 'state', 'builds', 'packages_io'), { recursive: true, force: true });
+    const counts = () => Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
+    const before = await counts();
+    const buildsBefore = builds().length;
+    const rebuilt = await cli.ok(['up', '--yes', '--skip-preview', '--replace', build.urn, ...local]);
+    expect(
+      builds()
+        .slice(buildsBefore)
+        .map((b) => b.package),
+    ).toEqual(['packages/io']);
+    // Same output hash as the build it replaced, so the deployment has nothing to upload.
+    expect(rebuilt.stdout).not.toMatch(/io-deployment-upload/);
+    expect((await counts()).map((n, i) => n - (before[i] as number))).toEqual([0, 0, 0, 0]);
+    expect(changedSteps(await preview())).toEqual([]);
+  }, 900_000);
+
   it('e. a new migration is previewed by name and applied; an edited applied one fails the preview', async () => {
     const apps = await outputs();
     const ltd = apps.ltd as AppOutput;

@@ -17,7 +17,7 @@ import { headersFileRules } from '../src/server/security-headers.ts';
  *
  * It writes the Pages output to `<outDir>/cloudflare` (`.svelte-kit/cloudflare` by default, which is what the apps'
  * wrangler.jsonc `pages_build_output_dir` says), following SvelteKit's `outDir`, so that a build in its own folder
- * (see `kitOutDir`) writes nowhere another build does.
+ * (see `kitBuildOptions`) writes nowhere another build does.
  *
  * It also bundles `_worker.js` with everything it imports (the adapter leaves imports pointing into
  * `<outDir>/output`), so `<outDir>/cloudflare` is complete on its own: it can be uploaded as is
@@ -63,18 +63,25 @@ function wranglerConfigWritingTo(builder: Builder, config: string | undefined, d
 type GeneratedTsconfig = { compilerOptions?: { rootDirs?: string[] } };
 
 /**
- * Kit options for a build into its own folder: build.mjs (infra/commands) sets `SVELTEKIT_OUT_DIR` (relative to the
- * app) so that two builds of one app can run at once; without it (`vite build`, `vite dev` by hand) SvelteKit's
- * default `.svelte-kit` stays. Spread into `sveltekit({ ... })`.
+ * Kit options for a build run by infra's build.mjs, spread into `sveltekit({ ... })`; without its variables
+ * (`vite build`, `vite dev` by hand) SvelteKit's defaults stay (`.svelte-kit`, the build time as the version).
+ * - `SVELTEKIT_OUT_DIR` (relative to the app): the build's own folder, so that two builds of one app can run at once.
+ * - `SVELTEKIT_VERSION_NAME`: the version SvelteKit writes into `_app/version.json` and the `x-sveltekit-version`
+ *   header, which defaults to the build time: build.mjs passes the build-input hash, so two builds of the same inputs
+ *   write the same bytes (and a rebuild of unchanged sources uploads nothing).
  */
-export function kitOutDir(env: NodeJS.ProcessEnv = process.env): {
+export function kitBuildOptions(env: NodeJS.ProcessEnv = process.env): {
   outDir?: string;
+  version?: { name: string };
   typescript?: { config: (config: GeneratedTsconfig) => GeneratedTsconfig };
 } {
+  const versionName = env.SVELTEKIT_VERSION_NAME;
+  const version = versionName ? { version: { name: versionName } } : {};
   const outDir = env.SVELTEKIT_OUT_DIR;
-  if (!outDir) return {};
+  if (!outDir) return version;
   const types = `${path.posix.normalize(outDir.split(path.sep).join('/')).replace(/\/+$/, '')}/types`;
   return {
+    ...version,
     outDir,
     // SvelteKit also writes node_modules/$app/tsconfig.json, which every build of the app, svelte-check and the
     // editor read, with `rootDirs` naming `<outDir>/types`. Keeping that entry on `.svelte-kit/types` leaves the file
@@ -105,6 +112,11 @@ export default {
 
 async function bundleWorker(file: string): Promise<void> {
   await build({
+    // esbuild names each module it bundles by its path from the working directory, in comments and in its lazy-init
+    // wrappers. From SvelteKit's outDir those names are the same wherever the build ran (`output/server/...`); from
+    // the process's cwd they held the build's own folder (`.svelte-kit-builds/<hash>-<pid>/...`), so no two builds of
+    // the same sources were byte-identical.
+    absWorkingDir: path.dirname(path.dirname(file)),
     stdin: { contents: SECURED_ENTRY, resolveDir: path.dirname(file), sourcefile: '_worker.secured.js', loader: 'js' },
     outfile: file,
     allowOverwrite: true,
