@@ -5,7 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { validateConfig } from '../infra/config';
 import { scanInventory } from '../infra/inventory/scan';
 import { planDeployment } from '../infra/plan/plan';
-import { workerSecretKeys } from '../infra/plan/worker-secrets';
+import { requiredSecretKeys } from '../infra/plan/plan-bindings';
 import { declareInfrastructure } from '../infra/program';
 import { loadStackDefinition } from '../infra/stack-definition';
 import { installMocks, localConfig } from '../test/unit/support/pulumi-harness';
@@ -17,22 +17,19 @@ async function main(): Promise<void> {
   const config = localConfig();
   const registrations = await installMocks(stack, config);
   const started = performance.now();
-  const definition = loadStackDefinition(stack);
+  // Synthetic repositories have no Workers: keep the stack's settings, drop its Worker list.
+  const synthetic = process.argv[3] === '--synthetic';
+  const stackDefinition = loadStackDefinition(stack);
+  const definition = synthetic ? { ...stackDefinition, workers: [] } : stackDefinition;
+  const inventory = scanInventory(rootDir);
   const target = validateConfig(
     stack,
     (k) => config[k],
     () => false,
-    { env: {}, workerSecretKeys: workerSecretKeys(definition.workers) },
+    { env: {}, secretKeys: requiredSecretKeys(inventory, definition) },
   );
-  // Synthetic repositories have no Workers: keep the stack's settings, drop its Worker list.
-  const synthetic = process.argv[3] === '--synthetic';
-  const plan = planDeployment(
-    stack,
-    scanInventory(rootDir),
-    synthetic ? { ...definition, workers: [] } : definition,
-    target,
-  );
-  const outputs = declareInfrastructure(plan, pulumi.secret(target.apiToken), rootDir, target.workerSecrets);
+  const plan = planDeployment(stack, inventory, definition, target);
+  const outputs = declareInfrastructure(plan, pulumi.secret(target.apiToken), rootDir, target.secrets);
   await Promise.all(
     Object.values(outputs).map(
       (app) => new Promise((resolve) => pulumi.all([app.deploymentUrl, app.migrationBookmark]).apply(resolve)),

@@ -38,7 +38,7 @@ const howToSetSecret = (key: string, stack: string) =>
 
 const API_TOKEN = /^[0-9A-Za-z_-]{40,80}$/;
 const API_TOKEN_RULE = 'must be 40-80 letters, digits, "_" or "-" (a Cloudflare API token)';
-/** A bearer secret a Worker checks: long enough not to be guessed, and sendable in an Authorization header as is. */
+/** A secret a site or Worker checks or keys with: long enough not to be guessed, sendable in a header as is. */
 const WORKER_SECRET = /^[\x21-\x7e]{32,256}$/;
 const WORKER_SECRET_RULE = 'must be 32-256 printable ASCII characters without spaces';
 
@@ -73,16 +73,16 @@ export interface TokenSource {
 export interface ValidatedConfig extends TargetConfig {
   apiToken: string;
   apiTokenSource: TokenSource;
-  /** The Worker secrets asked for, by config key (values are secrets: wrap them in `pulumi.secret`). */
-  workerSecrets: Record<string, string>;
+  /** The secrets asked for (apps' and Workers'), by config key (values are secrets: wrap them in `pulumi.secret`). */
+  secrets: Record<string, string>;
 }
 
 /** Extra, per-stack inputs of {@link validateConfig}. */
 export interface ConfigInputs {
   /** The job's environment, for {@link TOKEN_ENV}. Default: `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Config keys of Worker secrets the stack needs (see `infra/plan/worker-secrets.ts`); each must be set. */
-  workerSecretKeys?: readonly string[];
+  /** Config keys of the secrets the stack's apps and Workers declare (see `requiredSecretKeys`); each must be set. */
+  secretKeys?: readonly string[];
   /**
    * The stack is protected (prod): `cloudflare:apiToken` is refused in its config. Whoever may read the stack can
    * decrypt its config, and the key would win over the job's own token, so a write token there reaches every job
@@ -154,8 +154,8 @@ export function validateConfig(
   }
 
   const problems = (Object.keys(CONFIG_KEYS) as (keyof typeof CONFIG_KEYS)[]).flatMap((k) => byKey.get(k) ?? []);
-  const workerSecrets: Record<string, string> = {};
-  for (const key of inputs.workerSecretKeys ?? []) {
+  const secrets: Record<string, string> = {};
+  for (const key of inputs.secretKeys ?? []) {
     const value = get(key);
     if (value === undefined) {
       problems.push(`  ${key} is not set. Set it: ${howToSetSecret(key, stack)}`);
@@ -163,10 +163,10 @@ export function validateConfig(
       problems.push(`  ${key} ${WORKER_SECRET_RULE}. Set it: ${howToSetSecret(key, stack)}`);
     } else if (talksToCloudflare && !isSecret(key)) {
       problems.push(
-        `  ${key} is stored in plain text in Pulumi.${stack}.yaml. It guards a public Worker and must be encrypted: ${howToSetSecret(key, stack)}`,
+        `  ${key} is stored in plain text in Pulumi.${stack}.yaml. It is a secret of a deployed site or Worker and must be encrypted: ${howToSetSecret(key, stack)}`,
       );
     } else {
-      workerSecrets[key] = value;
+      secrets[key] = value;
     }
   }
 
@@ -183,7 +183,7 @@ export function validateConfig(
       from: apiToken !== undefined ? 'config' : 'environment',
       environmentIgnored: apiToken !== undefined && envToken !== undefined,
     },
-    workerSecrets,
+    secrets,
     ...(baseUrl ? { apiBaseUrl: baseUrl.replace(/\/+$/, '') } : {}),
     ...(workersDevSubdomain ? { workersDevSubdomain } : {}),
   };

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { describeTokenSource, validateConfig } from './config';
 import { scanInventory } from './inventory/scan';
 import { planDeployment } from './plan/plan';
-import { workerSecretKeys } from './plan/worker-secrets';
+import { requiredSecretKeys } from './plan/plan-bindings';
 import { declareInfrastructure } from './program';
 import { ProgramTimings } from './program-timings';
 import { loadStackDefinition } from './stack-definition';
@@ -16,22 +16,24 @@ const timings = new ProgramTimings();
 const stack = pulumi.getStack();
 const rootDir = join(__dirname, '..');
 const definition = loadStackDefinition(stack);
+timings.mark('stack definition');
+// The inventory before the config: the secrets the packages declare are config keys the stack must set.
+const inventory = scanInventory(rootDir);
+timings.mark('inventory scan (git, lockfile, hashing)');
 const config = validateConfig(stack, pulumi.runtime.getConfig, isConfigSecret, {
   env: process.env,
-  workerSecretKeys: workerSecretKeys(definition.workers),
+  secretKeys: requiredSecretKeys(inventory, definition),
   protect: definition.protect,
 });
 pulumi.log.info(describeTokenSource(stack, config.apiTokenSource));
-timings.mark('stack definition and config');
-const inventory = scanInventory(rootDir);
-timings.mark('inventory scan (git, lockfile, hashing)');
+timings.mark('config');
 const plan = planDeployment(stack, inventory, definition, config);
 timings.mark('plan');
 
 // A token from the environment is read there by every provider and by wrangler: it never becomes an input, so it is
 // never kept in the state and rotating it re-runs nothing.
 const tokenInput = config.apiTokenSource.from === 'config' ? pulumi.secret(config.apiToken) : undefined;
-export const apps = declareInfrastructure(plan, tokenInput, rootDir, config.workerSecrets);
+export const apps = declareInfrastructure(plan, tokenInput, rootDir, config.secrets);
 timings.mark('resources declared (Worker bundle, resource constructors)');
 timings.write();
 

@@ -1,28 +1,11 @@
 import type Cloudflare from 'cloudflare';
+import { kindOf } from '../infra/bindings';
 import { all, orNotFound } from '../infra/cloudflare/client';
 import type { AdoptionTarget, FoundResource } from '../infra/plan/adoption';
 
-/** D1 databases named exactly `name` (the API's `name` filter is a search, so matches are checked here). */
-export async function findD1(cf: Cloudflare, accountId: string, name: string): Promise<FoundResource[]> {
-  const listed = await all(cf.d1.database.list({ account_id: accountId, name }));
-  return listed
-    .filter((d) => d.name === name && d.uuid)
-    .map((d) => ({
-      id: d.uuid as string,
-      ...(d.jurisdiction ? { jurisdiction: d.jurisdiction } : {}),
-      ...(d.version ? { version: d.version } : {}),
-    }));
-}
-
-/** KV namespaces titled exactly `title`. */
-export async function findKv(cf: Cloudflare, accountId: string, title: string): Promise<FoundResource[]> {
-  const listed = await all(cf.kv.namespaces.list({ account_id: accountId }));
-  return listed.filter((n) => n.title === title).map((n) => ({ id: n.id }));
-}
-
 /**
- * Looks every target up by its physical name, with one list call per kind where the API has one: D1 by name, KV by
- * title, Pages projects and their custom domains by name, Worker scripts by name (and then their workers.dev
+ * Looks every target up by its physical name: each binding kind's resource as its file in infra/bindings/ finds it
+ * (D1 by name, KV by title, R2 buckets and queues by name), Pages projects and their custom domains by name, Worker scripts by name (and then their workers.dev
  * setting, which exists whenever the script does). Result: matches by logical name.
  */
 export async function lookUpTargets(
@@ -32,19 +15,17 @@ export async function lookUpTargets(
 ): Promise<Record<string, FoundResource[]>> {
   const account = { account_id: accountId };
   const needs = (kind: AdoptionTarget['kind']) => targets.some((t) => t.kind === kind);
-  const [namespaces, scripts] = await Promise.all([
-    needs('kv') ? all(cf.kv.namespaces.list(account)) : [],
-    needs('workerScript') || needs('workerSubdomain') ? all(cf.workers.scripts.list(account)) : [],
-  ]);
+  const scripts = needs('workerScript') || needs('workerSubdomain') ? await all(cf.workers.scripts.list(account)) : [];
   const scriptNames = new Set(scripts.map((s) => s.id));
   const entries = await Promise.all(
     targets.map(async (target): Promise<[string, FoundResource[]]> => {
       const name = target.physicalName;
       switch (target.kind) {
         case 'd1':
-          return [target.logicalName, await findD1(cf, accountId, name)];
         case 'kv':
-          return [target.logicalName, namespaces.filter((n) => n.title === name).map((n) => ({ id: n.id }))];
+        case 'r2':
+        case 'queue':
+          return [target.logicalName, (await kindOf(target.kind).resource?.find(cf, accountId, name)) ?? []];
         case 'pages': {
           const project = await orNotFound(cf.pages.projects.get(name, account));
           const sourceType = project?.source?.type;

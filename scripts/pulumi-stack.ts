@@ -86,13 +86,18 @@ export function stackResources(stack: string): ManagedResource[] {
   return (exported.deployment?.resources ?? []).map((r) => ({ urn: r.urn, ...(r.id ? { id: r.id } : {}) }));
 }
 
+/** What `pnpm wrangler` reads of one app's output (infra/program.ts `AppOutputs`). */
+export interface AppOutput {
+  resources?: Record<string, { kind: string; name: string; ref: string }>;
+}
+
 /** The stack's `apps` output, or undefined when it has none yet (never deployed, or only adopted). */
-export function appsOutput(stack: string): Record<string, { databaseId?: string; kvNamespaceId?: string }> | undefined {
+export function appsOutput(stack: string): Record<string, AppOutput> | undefined {
   const result = runPulumi(['stack', 'output', 'apps', '--json', '--stack', stack]);
   if (result.code !== 0) return undefined;
   try {
     const parsed = JSON.parse(result.stdout) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, { databaseId?: string }>) : undefined;
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, AppOutput>) : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
+import { BINDING_KINDS, readConfigBindings, type StackTarget } from '../infra/bindings';
 import type { WranglerConfig } from '../infra/inventory/wrangler-config';
-import { APP_BINDINGS } from '../infra/plan/bindings';
 
 /**
  * The pure part of `pnpm wrangler <pkg> [--stack s] -- <args>`: the wrangler config that names the stack's real
@@ -10,50 +10,49 @@ import { APP_BINDINGS } from '../infra/plan/bindings';
 export interface StackResources {
   /** Absolute path of the package folder. */
   packageDir: string;
+  /** The package's folder name (`space`). */
+  app: string;
   projectName: string;
-  databaseName: string;
-  /** Unknown only for pages commands that do not deploy (see `needsBindings`): then no D1/KV binding is written. */
-  databaseId?: string;
-  kvNamespaceId?: string;
+  /**
+   * The stack's resources the package's bindings name, by `<kind>:<production name>` (`d1:createsomething-space`).
+   * Unknown only for pages commands that do not deploy (see `needsBindings`): then no data binding is written.
+   */
+  targets?: Record<string, StackTarget>;
 }
 
 /**
- * The package's own wrangler config with the stack's names and ids in place of the local placeholders: the DB
- * binding names the stack's D1 database (its migrations folder kept, as an absolute path), the KV binding its
- * namespace, and `name` its Pages project. Everything else (compatibility settings, vars) stays as the package has it.
+ * The package's own wrangler config with the stack's names and ids in place of the local placeholders: every binding
+ * to a resource (D1, KV, R2, queue producers: each kind's `wrangler` entry in infra/bindings/) names the stack's
+ * resource, and `name` its Pages project. Everything else (compatibility settings, vars) stays as the package has it.
  */
 export function stackWranglerConfig(packageConfig: WranglerConfig, stack: StackResources): Record<string, unknown> {
   const { $schema: _schema, ...rest } = packageConfig;
   const absolute = (path: string) => (isAbsolute(path) ? path : join(stack.packageDir, path));
-  const d1 = (packageConfig.d1_databases ?? []) as Array<Record<string, unknown>>;
-  const kv = (packageConfig.kv_namespaces ?? []) as Array<Record<string, unknown>>;
-  const database = d1.find((d) => d.binding === APP_BINDINGS.database) ?? {};
-  const base = {
+  const config: Record<string, unknown> = {
     ...rest,
     name: stack.projectName,
     pages_build_output_dir: absolute(String(packageConfig.pages_build_output_dir ?? '.svelte-kit/cloudflare')),
   };
-  if (!stack.databaseId || !stack.kvNamespaceId) {
-    // Never the package's placeholders: without the stack's ids, no D1 or KV binding at all.
-    const { d1_databases: _d1, kv_namespaces: _kv, ...unbound } = base;
-    return unbound;
+  const { bindings } = readConfigBindings(packageConfig, { file: 'wrangler.jsonc', scope: 'app', app: stack.app });
+  for (const kind of BINDING_KINDS) {
+    if (!kind.resource || !kind.wrangler || packageConfig[kind.configKey] === undefined) continue;
+    // Never the package's placeholders: without the stack's ids, no binding of this kind at all.
+    if (!stack.targets) {
+      delete config[kind.configKey];
+      continue;
+    }
+    const targets = stack.targets;
+    const entries = bindings
+      .filter((b) => b.kind === kind.kind)
+      .map((b) => {
+        const target = targets[`${b.kind}:${b.resource}`];
+        if (!target) throw new Error(`${b.name}: the stack has no ${b.kind} ${b.resource}`);
+        return (kind.wrangler as NonNullable<typeof kind.wrangler>)(b, target, stack.packageDir);
+      });
+    // Queues: only the producers are bindings (a Pages app has no consumers).
+    config[kind.configKey] = kind.configKey === 'queues' ? { producers: entries } : entries;
   }
-  return {
-    ...base,
-    d1_databases: [
-      {
-        binding: APP_BINDINGS.database,
-        database_name: stack.databaseName,
-        database_id: stack.databaseId,
-        migrations_dir: absolute(String(database.migrations_dir ?? 'migrations')),
-      },
-      ...d1.filter((d) => d.binding !== APP_BINDINGS.database),
-    ],
-    kv_namespaces: [
-      { binding: APP_BINDINGS.kv, id: stack.kvNamespaceId },
-      ...kv.filter((k) => k.binding !== APP_BINDINGS.kv),
-    ],
-  };
+  return config;
 }
 
 /** `<pkg> [--stack s] [--] <wrangler args>`: the package, the stack (default prod) and wrangler's arguments. */
@@ -76,16 +75,17 @@ export function parseWranglerArgv(argv: readonly string[]): { pkg: string; stack
   return { pkg, stack, args: [...more, ...theirs] };
 }
 
-/** Commands that read D1 or KV data and default to wrangler's local copy unless told otherwise. */
+/** Commands that read D1, KV or R2 data and default to wrangler's local copy unless told otherwise. */
 function readsDataLocallyByDefault(args: readonly string[]): boolean {
   const [group, sub, subsub] = args;
   if (group === 'd1') return sub === 'execute' || sub === 'export' || (sub === 'migrations' && subsub !== 'create');
   if (group === 'kv') return sub === 'key' || sub === 'bulk';
+  if (group === 'r2') return sub === 'object';
   return false;
 }
 
 /**
- * Whether the command needs the stack's D1 and KV ids: everything but the pages commands that only read a project
+ * Whether the command needs the stack's resource ids: everything but the pages commands that only read a project
  * (`pages deployment list`, `tail`), which then work before the stack's ids can be known.
  */
 export function needsBindings(args: readonly string[]): boolean {

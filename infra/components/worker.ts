@@ -1,30 +1,28 @@
 import * as cloudflare from '@pulumi/cloudflare';
 import * as pulumi from '@pulumi/pulumi';
+import { type DeclaredResource, kindOf } from '../bindings';
 import type { WorkerBundle } from '../build/bundle-worker';
-import { APP_BINDINGS } from '../plan/bindings';
-import type { WorkerPlan } from '../plan/types';
+import type { PlannedBinding, WorkerPlan } from '../plan/types';
 
 export interface WorkerArgs {
-  /** What the planner decided for this Worker: script name, compatibility settings, its own extra bindings. */
+  /** What the planner decided for this Worker: script name, compatibility settings, its bindings, what it consumes. */
   plan: WorkerPlan;
   /** The module to upload (see `bundleWorker`); its sha256 is passed as `contentSha256` so preview shows a change. */
   bundle: WorkerBundle;
   accountId: string;
-  /** The package's D1 database uuid, bound as {@link APP_BINDINGS.database}. */
-  databaseId: pulumi.Input<string>;
-  /** The package's KV namespace id, bound as {@link APP_BINDINGS.kv}. */
-  kvNamespaceId: pulumi.Input<string>;
+  /** The package's resources by logical name (from its {@link SiteApp}): what the Worker's bindings refer to. */
+  resources: Readonly<Record<string, DeclaredResource>>;
   /**
-   * Secret values by binding name (`{ API_TOKEN: pulumi.secret(…) }`), bound as `secret_text`: Cloudflare never
-   * returns them, and Pulumi keeps them encrypted in the state. One per entry of the plan's `secrets`.
+   * Secret values by config key, bound as `secret_text`: Cloudflare never returns them, and Pulumi keeps them
+   * encrypted in the state. One per secret binding of the plan.
    * @default {}
    */
-  secrets?: Record<string, pulumi.Input<string>>;
+  secrets?: Readonly<Record<string, string>>;
 }
 
 /**
- * A standalone module Worker of a package, with the package's D1 and KV plus its own bindings, reachable on
- * workers.dev.
+ * A standalone module Worker of a package, with the bindings its wrangler config declares (infra/bindings/), the
+ * queues it consumes, reachable on workers.dev.
  *
  * `dependsOn` given to the component is passed on to the script: Pulumi does not make a component's children wait
  * for the component's own dependencies, and the script is what must come after them (schema before code: give it
@@ -39,6 +37,21 @@ export class Worker extends pulumi.ComponentResource {
   constructor(name: string, args: WorkerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('create-something:index:Worker', name, {}, opts);
     const { plan, bundle } = args;
+    const resourceOf = (logicalName: string): DeclaredResource => {
+      const resource = args.resources[logicalName];
+      if (!resource) throw new Error(`${name}: no resource ${logicalName} in its package`);
+      return resource;
+    };
+    const bindingValue = (binding: PlannedBinding): pulumi.Input<string> | undefined => {
+      if (binding.resourceName) return resourceOf(binding.resourceName).ref;
+      if (binding.configKey) {
+        const secret = args.secrets?.[binding.configKey];
+        if (secret === undefined)
+          throw new Error(`${binding.configKey} has no value: validate config with its key first.`);
+        return pulumi.secret(secret);
+      }
+      return binding.value;
+    };
     this.script = new cloudflare.WorkersScript(
       `${name}-script`,
       {
@@ -50,18 +63,11 @@ export class Worker extends pulumi.ComponentResource {
         mainModule: bundle.mainModule,
         compatibilityDate: plan.compatibilityDate,
         compatibilityFlags: plan.compatibilityFlags,
-        bindings: [
-          { type: 'd1', name: APP_BINDINGS.database, id: args.databaseId },
-          { type: 'kv_namespace', name: APP_BINDINGS.kv, namespaceId: args.kvNamespaceId },
-          ...plan.extraBindings.map((b) =>
-            b.type === 'plain_text' ? { type: b.type, name: b.name, text: b.text } : { type: b.type, name: b.name },
-          ),
-          ...Object.entries(args.secrets ?? {}).map(([name, text]) => ({
-            type: 'secret_text',
-            name,
-            text: pulumi.secret(text),
-          })),
-        ],
+        bindings: plan.bindings.map((binding) => {
+          const shape = kindOf(binding.kind).worker;
+          if (!shape) throw new Error(`${binding.kind} bindings cannot be bound in a Worker`);
+          return shape(binding, bindingValue(binding)) as unknown as cloudflare.types.input.WorkersScriptBinding;
+        }),
       },
       { parent: this, ...(opts?.dependsOn ? { dependsOn: opts.dependsOn } : {}) },
     );
@@ -70,6 +76,23 @@ export class Worker extends pulumi.ComponentResource {
       { accountId: args.accountId, scriptName: this.script.scriptName, enabled: true, previewsEnabled: false },
       { parent: this },
     );
+    for (const consumer of plan.consumers) {
+      new cloudflare.QueueConsumer(
+        `${name}-consumes-${consumer.queue}`,
+        {
+          accountId: args.accountId,
+          queueId: resourceOf(consumer.queue).id,
+          scriptName: this.script.scriptName,
+          type: 'worker',
+          settings: {
+            ...(consumer.batchSize !== undefined ? { batchSize: consumer.batchSize } : {}),
+            ...(consumer.maxWaitTimeMs !== undefined ? { maxWaitTimeMs: consumer.maxWaitTimeMs } : {}),
+            ...(consumer.maxRetries !== undefined ? { maxRetries: consumer.maxRetries } : {}),
+          },
+        },
+        { parent: this },
+      );
+    }
     this.scriptName = this.script.scriptName;
     this.url = pulumi.output(plan.url);
     this.registerOutputs({ scriptName: this.scriptName, url: this.url });

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { type DeclaredBinding, readConfigBindings } from '../bindings';
 import { migrationNameProblems, orderMigrations } from '../plan/migrations';
 import { combineSourceHash, sha256 } from '../plan/source-hash';
-import type { AppSource, Inventory, MigrationFile, WorkerExtraBinding, WorkerSource } from '../plan/types';
+import type { AppSource, Inventory, MigrationFile, WorkerSource } from '../plan/types';
 import { LockfileDependencies } from './lockfile';
 import { hashFiles, type ListRequest, listBuildInputs, listBuildInputsOfEach } from './source-files';
 import { readWranglerConfig, requireCompatibilityDate, type WranglerConfig } from './wrangler-config';
@@ -36,30 +37,34 @@ export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'pack
     ...found.map(({ dir, buildOutputDir }) => ({ dir, excluded: [buildOutputDir] })),
     ...found.flatMap(({ workers }) => workers.map(({ dir }) => ({ dir }))),
   ]);
-  const apps = found.map(
-    ({ name, dir, app, workers }): AppSource => ({
+  const apps = found.map(({ name, dir, app, workers }): AppSource => {
+    const { bindings } = readConfigBindings(app.config, { file: app.path, scope: 'app', app: name });
+    return {
       name,
       dir: toRepoPath(rootDir, dir),
       compatibilityDate: requireCompatibilityDate(app.path, app.config),
       compatibilityFlags: app.config.compatibility_flags ?? [],
-      declaredBindings: {
-        d1: (app.config.d1_databases ?? []).map((d) => d.binding),
-        kv: (app.config.kv_namespaces ?? []).map((k) => k.binding),
-      },
+      bindings,
       sourceHash: hashBuildInputs.app(dir),
-      migrations: readMigrations(join(dir, 'migrations')),
-      workers: workers.map(
-        (worker): WorkerSource => ({
+      migrations: readD1Migrations(dir, app.path, bindings),
+      workers: workers.map((worker): WorkerSource => {
+        const declared = readConfigBindings(worker.found.config, {
+          file: worker.found.path,
+          scope: 'worker',
+          app: name,
+        });
+        return {
           name: worker.name,
           dir: toRepoPath(rootDir, worker.dir),
           compatibilityDate: requireCompatibilityDate(worker.found.path, worker.found.config),
           compatibilityFlags: worker.found.config.compatibility_flags ?? [],
-          extraBindings: workerExtraBindings(worker.found.path, worker.found.config),
+          bindings: declared.bindings,
+          consumers: declared.consumers,
           sourceHash: hashBuildInputs.worker(worker.dir),
-        }),
-      ),
-    }),
-  );
+        };
+      }),
+    };
+  });
   return { rootDir, apps };
 }
 
@@ -119,6 +124,32 @@ function buildInputsHasher(rootDir: string, requests: readonly ListRequest[]): B
 }
 
 /**
+ * The migrations of each D1 database an app declares, by its production name: the files of its `migrations_dir`
+ * (relative to the app; wrangler's default `migrations`). Two databases reading one folder would get the same
+ * schema applied twice over: an error naming both.
+ */
+function readD1Migrations(
+  appDir: string,
+  configPath: string,
+  bindings: readonly DeclaredBinding[],
+): Record<string, MigrationFile[]> {
+  const byFolder = new Map<string, string>();
+  const result: Record<string, MigrationFile[]> = {};
+  for (const binding of bindings) {
+    if (binding.kind !== 'd1' || !binding.resource) continue;
+    const folder = String(binding.settings?.migrationsDir ?? 'migrations');
+    const other = byFolder.get(folder);
+    if (other !== undefined && other !== binding.resource)
+      throw new Error(
+        `${configPath}: D1 databases ${other} and ${binding.resource} both take their migrations from ${folder}/. Give each its own migrations_dir.`,
+      );
+    byFolder.set(folder, binding.resource);
+    result[binding.resource] = readMigrations(join(appDir, folder));
+  }
+  return result;
+}
+
+/**
  * `migrations/*.sql` in wrangler's apply order (by leading number, numerically). A name wrangler would skip, a file
  * without a number or two files with the same number stop the program before any resource is declared, naming them.
  */
@@ -141,27 +172,6 @@ function findWorkers(dir: string): { name: string; dir: string; found: { path: s
     const found = readWranglerConfig(workerDir);
     return found ? [{ name, dir: workerDir, found }] : [];
   });
-}
-
-/** The Worker's own bindings; its D1 and KV are the package's and come from the plan, not from its config. */
-function workerExtraBindings(path: string, config: WranglerConfig): WorkerExtraBinding[] {
-  const bindings: WorkerExtraBinding[] = [];
-  if (config.browser?.binding) bindings.push({ type: 'browser', name: config.browser.binding });
-  for (const [name, text] of Object.entries(config.vars ?? {})) {
-    if (typeof text !== 'string') {
-      throw new Error(`${path}: vars.${name} must be a string to be deployed as a plain_text binding.`);
-    }
-    bindings.push({ type: 'plain_text', name, text });
-  }
-  const unsupported = ['durable_objects', 'r2_buckets', 'queues', 'services', 'ai', 'vectorize', 'hyperdrive'].filter(
-    (key) => key in config,
-  );
-  if (unsupported.length > 0) {
-    throw new Error(
-      `${path}: ${unsupported.join(', ')} binding(s) are not deployed by the infra program yet. Add support in infra/components/worker.ts or remove them.`,
-    );
-  }
-  return bindings;
 }
 
 function listFolders(dir: string): string[] {

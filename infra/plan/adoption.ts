@@ -1,3 +1,8 @@
+import { kindOf } from '../bindings';
+import { d1 } from '../bindings/d1';
+import { kv } from '../bindings/kv';
+import { queue } from '../bindings/queue';
+import { r2 } from '../bindings/r2';
 import type { DeploymentPlan } from './types';
 
 /**
@@ -14,15 +19,18 @@ import type { DeploymentPlan } from './types';
 export const TYPES = {
   siteApp: 'create-something:index:SiteApp',
   worker: 'create-something:index:Worker',
-  d1: 'cloudflare:index/d1Database:D1Database',
-  kv: 'cloudflare:index/workersKvNamespace:WorkersKvNamespace',
+  d1: d1.resource?.type as string,
+  kv: kv.resource?.type as string,
+  r2: r2.resource?.type as string,
+  queue: queue.resource?.type as string,
   pages: 'cloudflare:index/pagesProject:PagesProject',
   pagesDomain: 'cloudflare:index/pagesDomain:PagesDomain',
   workerScript: 'cloudflare:index/workersScript:WorkersScript',
   workerSubdomain: 'cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain',
 } as const;
 
-export type AdoptableKind = 'd1' | 'kv' | 'pages' | 'pagesDomain' | 'workerScript' | 'workerSubdomain';
+/** The binding kinds with a resource (infra/bindings/), then what every app and Worker has. */
+export type AdoptableKind = 'd1' | 'kv' | 'r2' | 'queue' | 'pages' | 'pagesDomain' | 'workerScript' | 'workerSubdomain';
 
 /** A component resource, with its own parent (none: the stack). */
 export interface ComponentRef {
@@ -38,7 +46,7 @@ export interface AdoptionTarget {
   type: string;
   logicalName: string;
   parent: ComponentRef;
-  /** What it is called in Cloudflare: D1 name, KV title, project name, domain, script name. */
+  /** What it is called in Cloudflare: D1 name, KV title, bucket or queue name, project name, domain, script name. */
   physicalName: string;
   /** The Pages project a custom domain belongs to. */
   projectName?: string;
@@ -87,7 +95,7 @@ export function urnOf(stack: string, project: string, type: string, name: string
 
 /**
  * Every Cloudflare resource the plan declares that can exist before the stack does, in declaration order: per app
- * its D1 database, KV namespace, Pages project and custom domains, then its Workers with their workers.dev setting.
+ * its resources (D1 databases, KV namespaces, R2 buckets, queues), Pages project and custom domains, then its Workers with their workers.dev setting.
  * The program's other resources are records of this program (migrations applied, bindings checked, uploads made) and
  * are created by the next `up`, which reads what is there first.
  */
@@ -104,8 +112,12 @@ export function adoptionTargets(plan: DeploymentPlan): AdoptionTarget[] {
       physicalName,
       protect,
     });
-    targets.push(of('d1', 'database', app.databaseName, app.protect));
-    targets.push(of('kv', 'kv', app.kvTitle, app.protect));
+    for (const resource of app.resources) {
+      targets.push({
+        ...of(resource.kind as AdoptableKind, '', resource.physicalName, resource.protect),
+        logicalName: resource.logicalName,
+      });
+    }
     targets.push(of('pages', 'pages', app.projectName, app.protect));
     for (const domain of app.customDomains) {
       targets.push({ ...of('pagesDomain', `domain-${domain}`, domain, false), projectName: app.projectName });
@@ -138,6 +150,11 @@ export function importIdOf(accountId: string, target: AdoptionTarget, found: Fou
       return `${accountId}/${target.projectName}/${found.id}`;
     case 'workerSubdomain':
       return `${accountId}/${target.physicalName}`;
+    case 'd1':
+    case 'kv':
+    case 'r2':
+    case 'queue':
+      return kindOf(target.kind).resource?.importId(accountId, found, target.physicalName) as string;
     default:
       return `${accountId}/${found.id}`;
   }
@@ -146,6 +163,8 @@ export function importIdOf(accountId: string, target: AdoptionTarget, found: Fou
 const KIND_LABEL: Record<AdoptableKind, string> = {
   d1: 'D1 database',
   kv: 'KV namespace',
+  r2: 'R2 bucket',
+  queue: 'queue',
   pages: 'Pages project',
   pagesDomain: 'Pages custom domain',
   workerScript: 'Worker script',
@@ -168,7 +187,7 @@ export function shapeProblem(target: AdoptionTarget, found: FoundResource): stri
 }
 
 /** Kinds whose state id is the found id, so a mismatch means the stack manages another resource of that name. */
-const ID_IN_STATE: ReadonlySet<AdoptableKind> = new Set(['d1', 'kv', 'pages', 'workerScript']);
+const ID_IN_STATE: ReadonlySet<AdoptableKind> = new Set(['d1', 'kv', 'queue', 'pages', 'workerScript']);
 
 /**
  * What to do with each target: adopt what exists and the stack does not manage yet, leave what it manages, let the

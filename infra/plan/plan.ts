@@ -1,9 +1,8 @@
 import type { StackDefinition } from '../../stacks/definition';
-import { APP_BINDINGS } from './bindings';
 import { emulatorOrigin, localPagesUrl, localWorkerUrl } from './local-urls';
 import { appResourceName, assertValidProjectName, workerScriptName } from './naming';
+import { planBindings, planConsumers, planResources } from './plan-bindings';
 import type { AppPlan, DeploymentPlan, Inventory, TargetConfig, WorkerPlan } from './types';
-import { workerSecrets } from './worker-secrets';
 
 /**
  * Decides everything the stack will declare, from what is on disk, the environment's definition and its account
@@ -28,38 +27,45 @@ export function planDeployment(
   const apps = inventory.apps.map((app): AppPlan => {
     const physical = appResourceName(app.name, definition.nameSuffix);
     assertValidProjectName(physical);
-    const workers = app.workers
-      .filter((worker) => enabledWorkers.has(`${app.name}/${worker.name}`))
-      .map((worker): WorkerPlan => {
-        const scriptName = workerScriptName(worker.name, definition.nameSuffix);
-        return {
-          logicalName: `${app.name}-${worker.name}`,
-          app: app.name,
-          name: worker.name,
-          dir: worker.dir,
-          scriptName,
-          compatibilityDate: worker.compatibilityDate,
-          compatibilityFlags: worker.compatibilityFlags,
-          extraBindings: worker.extraBindings,
-          secrets: workerSecrets(`${app.name}/${worker.name}`),
-          sourceHash: worker.sourceHash,
-          ...workerUrl(scriptName),
-        };
-      });
+    const enabled = app.workers.filter((worker) => enabledWorkers.has(`${app.name}/${worker.name}`));
+    const resources = planResources(app, enabled, definition);
+    const owner = {
+      app: app.name,
+      enabledWorkers: enabled.map((w) => w.name),
+      nameSuffix: definition.nameSuffix,
+    };
+    const workers = enabled.map((worker): WorkerPlan => {
+      const scriptName = workerScriptName(worker.name, definition.nameSuffix);
+      return {
+        logicalName: `${app.name}-${worker.name}`,
+        app: app.name,
+        name: worker.name,
+        dir: worker.dir,
+        scriptName,
+        compatibilityDate: worker.compatibilityDate,
+        compatibilityFlags: worker.compatibilityFlags,
+        bindings: planBindings(worker.bindings, resources, {
+          ...owner,
+          worker: worker.name,
+          file: `${worker.dir}/wrangler.jsonc`,
+        }),
+        consumers: planConsumers(worker.consumers, resources),
+        sourceHash: worker.sourceHash,
+        ...workerUrl(scriptName),
+      };
+    });
     return {
       name: app.name,
       dir: app.dir,
       projectName: physical,
-      databaseName: physical,
-      kvTitle: physical,
-      bindings: { database: APP_BINDINGS.database, kv: APP_BINDINGS.kv },
+      resources,
+      bindings: planBindings(app.bindings, resources, { ...owner, file: `${app.dir}/wrangler.jsonc` }),
       productionBranch: definition.productionBranch,
       deployBranch,
       compatibilityDate: app.compatibilityDate,
       compatibilityFlags: app.compatibilityFlags,
       customDomains: definition.customDomains[app.name] ?? [],
       protect: definition.protect,
-      migrations: app.migrations,
       sourceHash: app.sourceHash,
       ...(local ? { localSiteUrl: localPagesUrl(local.port, physical) } : {}),
       workers,

@@ -1,4 +1,4 @@
-import type { WorkerSecret } from './worker-secrets';
+import type { DeclaredBinding, QueueConsumerDeclaration, StackResource } from '../bindings';
 
 /** What the inventory found on disk: the facts the planner needs, read once, no Pulumi involved. */
 export interface Inventory {
@@ -16,12 +16,15 @@ export interface AppSource {
   /** From the app's wrangler config. */
   compatibilityDate: string;
   compatibilityFlags: string[];
-  /** Binding names the app's wrangler config declares for D1 and KV (checked against {@link APP_BINDINGS}). */
-  declaredBindings: { d1: string[]; kv: string[] };
+  /** Every binding the app's wrangler config declares (see infra/bindings/). */
+  bindings: DeclaredBinding[];
   /** Hash of everything that goes into the build (see `source-hash.ts`). */
   sourceHash: string;
-  /** `migrations/*.sql`, in the order wrangler applies them. */
-  migrations: MigrationFile[];
+  /**
+   * Migrations of each D1 database the app declares, by its production name: the `*.sql` files of the binding's
+   * `migrations_dir` (wrangler's default `migrations`), in the order wrangler applies them.
+   */
+  migrations: Record<string, MigrationFile[]>;
   workers: WorkerSource[];
 }
 
@@ -39,12 +42,12 @@ export interface WorkerSource {
   dir: string;
   compatibilityDate: string;
   compatibilityFlags: string[];
-  /** Bindings the Worker declares beyond the package's D1 and KV (from its wrangler config). */
-  extraBindings: WorkerExtraBinding[];
+  /** Every binding the Worker's wrangler config declares (see infra/bindings/). */
+  bindings: DeclaredBinding[];
+  /** The queues it consumes (`queues.consumers`). */
+  consumers: QueueConsumerDeclaration[];
   sourceHash: string;
 }
-
-export type WorkerExtraBinding = { type: 'browser'; name: string } | { type: 'plain_text'; name: string; text: string };
 
 /** Account-specific settings, validated from Pulumi config (see `infra/config.ts`). */
 export interface TargetConfig {
@@ -68,17 +71,17 @@ export interface AppPlan {
   name: string;
   dir: string;
   projectName: string;
-  databaseName: string;
-  kvTitle: string;
-  bindings: { database: string; kv: string };
+  /** The package's resources on this stack (D1, KV, R2, queues), shared by the app and its Workers. */
+  resources: PlannedResource[];
+  /** The app's bindings, each with its value or where it comes from. */
+  bindings: PlannedBinding[];
   productionBranch: string;
   deployBranch: string;
   compatibilityDate: string;
   compatibilityFlags: string[];
   customDomains: string[];
-  /** `protect` + `retainOnDelete` on the D1 database, KV namespace and Pages project. */
+  /** `protect` + `retainOnDelete` on the data resources and the Pages project. */
   protect: boolean;
-  migrations: MigrationFile[];
   sourceHash: string;
   /** Where the production site answers, when it can be known before deploying (emulator); else from the project. */
   localSiteUrl?: string;
@@ -94,10 +97,25 @@ export interface WorkerPlan {
   scriptName: string;
   compatibilityDate: string;
   compatibilityFlags: string[];
-  extraBindings: WorkerExtraBinding[];
-  /** Secret bindings and the config keys their values come from (see `worker-secrets.ts`). */
-  secrets: readonly WorkerSecret[];
+  bindings: PlannedBinding[];
+  /** Queues it consumes: the logical name of each queue resource, with the delivery settings. */
+  consumers: (Omit<QueueConsumerDeclaration, 'queue'> & { queue: string })[];
   sourceHash: string;
   /** Where the Worker answers, when known: always on the emulator, on Cloudflare once the workers.dev subdomain is configured. */
   url?: string;
+}
+
+/** A resource of the stack's plan; a D1 database carries the migrations to apply to it. */
+export interface PlannedResource extends StackResource {
+  migrations?: MigrationFile[];
+}
+
+/** A binding of the plan: where its value comes from. */
+export interface PlannedBinding extends DeclaredBinding {
+  /** Bound to a stack resource: its logical name. */
+  resourceName?: string;
+  /** Secrets: the stack config key holding the value. */
+  configKey?: string;
+  /** Decided when planning: a var's text, a service's script name ('' when there is no value: browser, ai). */
+  value?: string;
 }

@@ -8,7 +8,7 @@
  * which this plugin has no use for and must not receive.
  */
 export const PROVIDER_NAME = 'createsomething';
-export const PROVIDER_VERSION = '0.2.0';
+export const PROVIDER_VERSION = '0.3.0';
 
 /** Type tokens of the resources the plugin serves. */
 export const TYPES = {

@@ -1,18 +1,20 @@
 import type Cloudflare from 'cloudflare';
+import { BINDING_KINDS } from '../bindings';
+import { SECRET_IS_SET } from '../bindings/secrets';
 import { isNotFound, type ProviderClient, providerClient } from '../cloudflare/client';
 import type { ResourceHandler } from './handler';
 import { isLegacyState, withoutLegacyFields } from './legacy-state';
 
 /**
- * The D1 and KV bindings of a Pages project as Cloudflare holds them, refreshed from the API, and put back when they
- * drift.
+ * The bindings of a Pages project (every kind of infra/bindings/ with a Pages shape: D1, KV, R2, queue producers,
+ * variables, secrets, services, …) as Cloudflare holds them, refreshed from the API, and put back when they drift.
  *
  * Why this exists beside `cloudflare.PagesProject`, which already sets the same bindings: the upstream provider's
  * refresh only reads back *computed* attributes (terraform-provider-cloudflare v5 `pages_project` Read unmarshals the
  * API answer with `apijson.UnmarshalComputed`, so optional-only attributes such as `deployment_configs.*.d1_databases`
  * and `kv_namespaces` keep whatever the state said). A binding changed or removed in the dashboard is therefore never
  * seen by `pulumi refresh` or `preview --refresh`, and `up` never repairs it, while the site serves 500. This
- * resource reads exactly those two maps on refresh, so the drift shows up in preview as a change of `bindings` and
+ * resource reads exactly those maps on refresh, so the drift shows up in preview as a change of `bindings` and
  * `up` PATCHes them back. `test/e2e` case c1 fails if the workaround stops being needed (the project resource itself
  * then shows the drift) or stops working.
  *
@@ -20,11 +22,13 @@ import { isLegacyState, withoutLegacyFields } from './legacy-state';
  * `infra/resources/pages-bindings.ts`.
  */
 
-/** Binding name → resource id, for one deployment environment. */
-export interface EnvironmentBindings {
-  d1Databases: Record<string, string>;
-  kvNamespaces: Record<string, string>;
-}
+/**
+ * One environment's bindings, by kind: the kind's state key (`d1Databases`, `kvNamespaces`, `r2Buckets`,
+ * `queueProducers`, `envVars`, `secrets`, …: see each kind's `pages` shape in infra/bindings/) → binding name → what
+ * it binds (an id, a name, a var's text; for a secret only that it is set). Kinds the project has none of may be
+ * absent: a state written before bindings were data has only `d1Databases` and `kvNamespaces`.
+ */
+export type EnvironmentBindings = Record<string, Record<string, string>>;
 
 export interface ProjectBindings {
   production: EnvironmentBindings;
@@ -39,40 +43,49 @@ export interface PagesBindingsInputs {
   apiBaseUrl?: string;
   /** In the inputs: the bindings wanted. In the state after a refresh: the bindings Cloudflare holds. */
   bindings: ProjectBindings;
+  /**
+   * The values of the secrets `bindings` names (a Pulumi secret): needed to put a missing one back, never kept in
+   * the outputs (Cloudflare never returns them, so there is nothing to compare them with).
+   */
+  secretValues?: Record<string, string>;
 }
 
-type LiveConfig = {
-  d1_databases?: Record<string, { id?: string } | null>;
-  kv_namespaces?: Record<string, { namespace_id?: string } | null>;
-};
+type LiveConfig = Record<string, Record<string, Record<string, unknown> | null> | undefined>;
 
 const ENVIRONMENTS = ['production', 'preview'] as const;
+const SHAPES = BINDING_KINDS.flatMap((kind) => (kind.pages ? [kind.pages] : []));
+const API_KEYS = [...new Set(SHAPES.map((shape) => shape.apiKey))];
 
 function connect(inputs: PagesBindingsInputs): ProviderClient {
   return providerClient(inputs);
 }
 
-/** Keys sorted, so two equal maps always compare and display equal. */
-function sorted(map: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Kinds sorted, names sorted, empty kinds dropped: two equal environments always compare and display equal. */
+function normalisedEnvironment(environment: EnvironmentBindings | undefined): EnvironmentBindings {
+  return Object.fromEntries(
+    Object.entries(environment ?? {})
+      .filter(([, map]) => Object.keys(map ?? {}).length > 0)
+      .sort(byKey)
+      .map(([kind, map]) => [kind, Object.fromEntries(Object.entries(map).sort(byKey))]),
+  );
 }
 
 function fromLive(config: LiveConfig | undefined): EnvironmentBindings {
-  const d1: Record<string, string> = {};
-  const kv: Record<string, string> = {};
-  for (const [name, v] of Object.entries(config?.d1_databases ?? {})) if (v?.id) d1[name] = v.id;
-  for (const [name, v] of Object.entries(config?.kv_namespaces ?? {})) if (v?.namespace_id) kv[name] = v.namespace_id;
-  return { d1Databases: sorted(d1), kvNamespaces: sorted(kv) };
+  const environment: EnvironmentBindings = {};
+  for (const shape of SHAPES) {
+    for (const [name, entry] of Object.entries(config?.[shape.apiKey] ?? {})) {
+      const value = entry ? shape.live(entry) : undefined;
+      if (value === undefined) continue;
+      environment[shape.stateKey] = { ...environment[shape.stateKey], [name]: value };
+    }
+  }
+  return normalisedEnvironment(environment);
 }
 
 function normalised(bindings: ProjectBindings): ProjectBindings {
-  return {
-    production: {
-      d1Databases: sorted(bindings.production.d1Databases),
-      kvNamespaces: sorted(bindings.production.kvNamespaces),
-    },
-    preview: { d1Databases: sorted(bindings.preview.d1Databases), kvNamespaces: sorted(bindings.preview.kvNamespaces) },
-  };
+  return { production: normalisedEnvironment(bindings.production), preview: normalisedEnvironment(bindings.preview) };
 }
 
 /** The live bindings, or undefined when the project no longer exists. */
@@ -88,32 +101,46 @@ async function readLive(inputs: PagesBindingsInputs): Promise<ProjectBindings | 
 }
 
 /**
- * A PATCH that makes the live maps equal the wanted ones: wanted entries set, every other D1/KV binding removed
- * (`null` deletes a key in Cloudflare's merge-patch of deployment configs).
+ * A PATCH that makes the live bindings equal the wanted ones: wanted entries set, every other binding of the kinds
+ * this program deploys removed (`null` deletes a key in Cloudflare's merge-patch of deployment configs). A secret is
+ * sent with its value from `secretValues`.
  */
-export function repairPatch(wanted: ProjectBindings, live: ProjectBindings | undefined): Record<string, unknown> {
+export function repairPatch(
+  wanted: ProjectBindings,
+  live: ProjectBindings | undefined,
+  secretValues: Record<string, string> = {},
+): Record<string, unknown> {
   const deployment_configs: Record<string, unknown> = {};
   for (const env of ENVIRONMENTS) {
-    const d1: Record<string, { id: string } | null> = {};
-    const kv: Record<string, { namespace_id: string } | null> = {};
-    for (const name of Object.keys(live?.[env].d1Databases ?? {})) d1[name] = null;
-    for (const name of Object.keys(live?.[env].kvNamespaces ?? {})) kv[name] = null;
-    for (const [name, id] of Object.entries(wanted[env].d1Databases)) d1[name] = { id };
-    for (const [name, id] of Object.entries(wanted[env].kvNamespaces)) kv[name] = { namespace_id: id };
-    deployment_configs[env] = { d1_databases: d1, kv_namespaces: kv };
+    const patch: Record<string, Record<string, unknown>> = Object.fromEntries(API_KEYS.map((key) => [key, {}]));
+    for (const shape of SHAPES)
+      for (const name of Object.keys(live?.[env][shape.stateKey] ?? {}))
+        (patch[shape.apiKey] as Record<string, unknown>)[name] = null;
+    for (const shape of SHAPES)
+      for (const [name, value] of Object.entries(wanted[env][shape.stateKey] ?? {})) {
+        const sent = value === SECRET_IS_SET && shape.stateKey === 'secrets' ? secretValues[name] : value;
+        if (sent === undefined)
+          throw new Error(
+            `secret ${name} is to be bound but its value was not given: run pulumi up, not a refresh alone.`,
+          );
+        (patch[shape.apiKey] as Record<string, unknown>)[name] = shape.api(sent);
+      }
+    deployment_configs[env] = patch;
   }
   return { deployment_configs };
 }
 
-/** Whether `bindings` has both environments with both maps of ids (not an unknown value or a partial object). */
+/** Whether `bindings` has both environments, each a map of kinds to maps of known strings (no unknown value). */
 export function isWellFormed(bindings: unknown): bindings is ProjectBindings {
-  const isIdMap = (map: unknown) =>
-    typeof map === 'object' && map !== null && Object.values(map).every((id) => typeof id === 'string');
+  const isValueMap = (map: unknown) =>
+    typeof map === 'object' && map !== null && Object.values(map).every((v) => typeof v === 'string');
   return ENVIRONMENTS.every((env) => {
-    const environment = (bindings as Record<string, unknown> | null | undefined)?.[env] as
-      | Record<string, unknown>
-      | undefined;
-    return isIdMap(environment?.d1Databases) && isIdMap(environment?.kvNamespaces);
+    const environment = (bindings as Record<string, unknown> | null | undefined)?.[env];
+    return (
+      typeof environment === 'object' &&
+      environment !== null &&
+      Object.values(environment as Record<string, unknown>).every(isValueMap)
+    );
   });
 }
 
@@ -130,10 +157,11 @@ async function converge(inputs: PagesBindingsInputs): Promise<PagesBindingsInput
   if (!sameBindings(live, inputs.bindings)) {
     await connect(inputs).pages.projects.edit(inputs.projectName, {
       account_id: inputs.accountId,
-      ...repairPatch(inputs.bindings, live),
+      ...repairPatch(inputs.bindings, live, inputs.secretValues),
     } as Cloudflare.Pages.ProjectEditParams);
   }
-  return { ...inputs, bindings: normalised(inputs.bindings) };
+  const { secretValues: _values, ...outs } = inputs;
+  return { ...outs, bindings: normalised(inputs.bindings) };
 }
 
 export const pagesBindingsProvider: ResourceHandler<PagesBindingsInputs, PagesBindingsInputs> = {

@@ -1,3 +1,4 @@
+import { BINDING_KINDS } from '../bindings';
 import { PROVIDER_NAME, PROVIDER_VERSION, TYPES } from './identity';
 
 /**
@@ -62,6 +63,14 @@ const pagesBindingsInputs = {
     description: 'In the inputs: the bindings wanted. In the state after a refresh: the bindings Cloudflare holds.',
   },
 };
+const pagesBindingsSecretValues = {
+  secretValues: {
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    secret: true,
+    description: 'Values of the secrets the bindings name, to put a missing one back; never in the outputs.',
+  } as unknown as Property,
+};
 
 const pagesDeploymentInputs = {
   ...target,
@@ -118,8 +127,9 @@ const RESOURCES: Record<(typeof TYPES)[keyof typeof TYPES], ResourceSchema> = {
     ],
   },
   [TYPES.pagesBindings]: {
-    description: "A Pages project's D1 and KV bindings as Cloudflare holds them: refreshed, and repaired by up.",
-    inputProperties: pagesBindingsInputs,
+    description:
+      "A Pages project's bindings (D1, KV, R2, queues, variables, secrets, services, …) as Cloudflare holds them: refreshed, and repaired by up.",
+    inputProperties: { ...pagesBindingsInputs, ...pagesBindingsSecretValues },
     requiredInputs: ['accountId', 'projectName', 'bindings'],
     properties: pagesBindingsInputs,
     required: ['accountId', 'projectName', 'bindings'],
@@ -158,13 +168,15 @@ const idMap = (description: string): Property =>
     description,
     additionalProperties: { type: 'string' },
   }) as unknown as Property;
+/** One map per binding kind with a Pages shape (infra/bindings/), keyed as the bindings record keeps it. */
 const environmentBindings = {
   type: 'object',
-  properties: {
-    d1Databases: idMap('Binding name to D1 database UUID.'),
-    kvNamespaces: idMap('Binding name to KV namespace id.'),
-  },
-  required: ['d1Databases', 'kvNamespaces'],
+  properties: Object.fromEntries(
+    [...new Set(BINDING_KINDS.flatMap((k) => (k.pages ? [k.pages.stateKey] : [])))].map((key) => [
+      key,
+      idMap(`Binding name to what it binds (${key}).`),
+    ]),
+  ),
 };
 
 export const schema = {

@@ -12,29 +12,12 @@ import {
   urnOf,
 } from '../../infra/plan/adoption';
 import { planDeployment } from '../../infra/plan/plan';
-import type { AppSource, Inventory } from '../../infra/plan/types';
+import type { Inventory } from '../../infra/plan/types';
 import { stackDefinitionSchema } from '../../stacks/definition';
+import { appSource } from './support/app-source';
 import { ACCOUNT_ID } from './support/pulumi-harness';
 
-function app(name: string, workers: string[] = []): AppSource {
-  return {
-    name,
-    dir: `packages/${name}`,
-    compatibilityDate: '2026-11-01',
-    compatibilityFlags: [],
-    declaredBindings: { d1: ['DB'], kv: ['KV'] },
-    sourceHash: `hash-${name}`,
-    migrations: [],
-    workers: workers.map((w) => ({
-      name: w,
-      dir: `packages/${name}/workers/${w}`,
-      compatibilityDate: '2026-11-01',
-      compatibilityFlags: [],
-      extraBindings: [],
-      sourceHash: `hash-${name}-${w}`,
-    })),
-  };
-}
+const app = (name: string, workers: string[] = []) => appSource(name, workers);
 
 const inventory: Inventory = { rootDir: '/repo', apps: [app('space', ['motion-extractor']), app('ltd')] };
 const plan = (overrides: Record<string, unknown> = {}, stack = 'prod') =>

@@ -13,17 +13,17 @@ const MOTION_SECRET = 'motion-extractor-secret-0123456789abcdef';
 
 function validate(
   overrides: Record<string, string | undefined>,
-  secretKeys = ['cloudflare:apiToken', MOTION_KEY],
+  encrypted = ['cloudflare:apiToken', MOTION_KEY],
   env: Record<string, string | undefined> = {},
-  workerSecretKeys: string[] = [],
+  secretKeys: string[] = [],
 ) {
   const config = { ...base, ...overrides };
   return () =>
     validateConfig(
       'prod',
       (key) => config[key],
-      (key) => secretKeys.includes(key),
-      { env, workerSecretKeys },
+      (key) => encrypted.includes(key),
+      { env, secretKeys },
     );
 }
 
@@ -48,13 +48,13 @@ describe('config validation', () => {
       accountId: ACCOUNT_ID,
       apiToken: TOKEN,
       apiTokenSource: fromConfig,
-      workerSecrets: {},
+      secrets: {},
     });
     expect(validate({ 'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4/' }, [])()).toEqual({
       accountId: ACCOUNT_ID,
       apiToken: TOKEN,
       apiTokenSource: fromConfig,
-      workerSecrets: {},
+      secrets: {},
       apiBaseUrl: 'http://127.0.0.1:8787/client/v4',
     });
   });
@@ -175,7 +175,7 @@ describe('Worker secrets', () => {
   const SET_MOTION = `Set it: pulumi config set --secret ${MOTION_KEY} "$(openssl rand -hex 32)" --stack prod`;
 
   it('returns each secret the stack asks for', () => {
-    expect(validate({ [MOTION_KEY]: MOTION_SECRET }, undefined, {}, [MOTION_KEY])().workerSecrets).toEqual({
+    expect(validate({ [MOTION_KEY]: MOTION_SECRET }, undefined, {}, [MOTION_KEY])().secrets).toEqual({
       [MOTION_KEY]: MOTION_SECRET,
     });
   });
@@ -194,7 +194,7 @@ describe('Worker secrets', () => {
 
   it('refuses a plain-text secret on Cloudflare, accepts one for the local emulator', () => {
     expect(runError(validate({ [MOTION_KEY]: MOTION_SECRET }, ['cloudflare:apiToken'], {}, [MOTION_KEY]))).toBe(
-      `${HEADER}  ${MOTION_KEY} is stored in plain text in Pulumi.prod.yaml. It guards a public Worker and must be encrypted: pulumi config set --secret ${MOTION_KEY} "$(openssl rand -hex 32)" --stack prod`,
+      `${HEADER}  ${MOTION_KEY} is stored in plain text in Pulumi.prod.yaml. It is a secret of a deployed site or Worker and must be encrypted: pulumi config set --secret ${MOTION_KEY} "$(openssl rand -hex 32)" --stack prod`,
     );
     const local = validate(
       { [MOTION_KEY]: MOTION_SECRET, 'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4' },
@@ -202,7 +202,7 @@ describe('Worker secrets', () => {
       {},
       [MOTION_KEY],
     )();
-    expect(local.workerSecrets).toEqual({ [MOTION_KEY]: MOTION_SECRET });
+    expect(local.secrets).toEqual({ [MOTION_KEY]: MOTION_SECRET });
   });
 
   it('lists secret problems after the config keys, all at once', () => {

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BINDING_KINDS } from '../../infra/bindings';
+import { SECRET_IS_SET } from '../../infra/bindings/secrets';
 import {
   isWellFormed,
   type ProjectBindings,
@@ -10,26 +12,37 @@ import {
 
 const name = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/);
 const id = fc.stringMatching(/^[0-9a-f]{8}$/);
-const environment = fc.record({
-  d1Databases: fc.dictionary(name, id, { maxKeys: 3 }),
-  kvNamespaces: fc.dictionary(name, id, { maxKeys: 3 }),
-});
+const map = fc.dictionary(name, id, { maxKeys: 3 });
+/** Every kind a Pages project can hold; a secret's record is only that it is set. */
+const environment = fc.record(
+  {
+    d1Databases: map,
+    kvNamespaces: map,
+    r2Buckets: map,
+    queueProducers: map,
+    envVars: map,
+    secrets: fc.dictionary(name, fc.constant(SECRET_IS_SET), { maxKeys: 2 }),
+  },
+  { requiredKeys: ['d1Databases', 'kvNamespaces'] },
+);
 const bindings = fc.record({ production: environment, preview: environment });
+const SHAPES = BINDING_KINDS.flatMap((k) => (k.pages ? [k.pages] : []));
 
-/** What Cloudflare's merge-patch of deployment configs does to one binding map: null deletes, a value sets. */
+/** What Cloudflare's merge-patch of deployment configs does to the binding maps: null deletes, a value sets. */
 function applyPatch(live: ProjectBindings, patch: Record<string, unknown>): ProjectBindings {
   const configs = patch.deployment_configs as Record<string, Record<string, Record<string, unknown>>>;
   const merged = structuredClone(live);
   for (const env of ['production', 'preview'] as const) {
-    for (const [key, field] of [
-      ['d1_databases', 'd1Databases'],
-      ['kv_namespaces', 'kvNamespaces'],
-    ] as const) {
-      for (const [binding, value] of Object.entries(configs[env]?.[key] ?? {})) {
-        if (value === null) delete merged[env][field][binding];
-        else
-          merged[env][field][binding] =
-            (value as { id?: string; namespace_id?: string }).id ?? (value as { namespace_id: string }).namespace_id;
+    for (const [apiKey, entries] of Object.entries(configs[env] ?? {})) {
+      for (const [binding, value] of Object.entries(entries)) {
+        for (const shape of SHAPES.filter((s) => s.apiKey === apiKey)) delete merged[env][shape.stateKey]?.[binding];
+        if (value === null) continue;
+        const shape = SHAPES.find((s) => s.apiKey === apiKey && s.live(value as Record<string, unknown>) !== undefined);
+        if (!shape) throw new Error(`no kind reads ${apiKey}.${binding}`);
+        merged[env][shape.stateKey] = {
+          ...merged[env][shape.stateKey],
+          [binding]: shape.live(value as Record<string, unknown>) as string,
+        };
       }
     }
   }
@@ -40,7 +53,13 @@ describe('PagesBindings repair', () => {
   it('the repair PATCH turns any live bindings into exactly the wanted ones', () => {
     fc.assert(
       fc.property(bindings, bindings, (wanted, live) => {
-        expect(sameBindings(applyPatch(live, repairPatch(wanted, live)), wanted)).toBe(true);
+        const secretValues = Object.fromEntries(
+          [...Object.keys(wanted.production.secrets ?? {}), ...Object.keys(wanted.preview.secrets ?? {})].map((n) => [
+            n,
+            `value-of-${n}`,
+          ]),
+        );
+        expect(sameBindings(applyPatch(live, repairPatch(wanted, live, secretValues)), wanted)).toBe(true);
       }),
     );
   });
@@ -58,7 +77,7 @@ describe('PagesBindings repair', () => {
       preview: { d1Databases: { DB: 'db-1' }, kvNamespaces: { KV: 'kv-1' } },
     };
     expect(sameBindings(wanted, reordered)).toBe(true);
-    expect(repairPatch(wanted, drifted)).toEqual({
+    expect(repairPatch(wanted, drifted)).toMatchObject({
       deployment_configs: {
         production: { d1_databases: { DB: { id: 'db-1' } }, kv_namespaces: { KV: { namespace_id: 'kv-1' } } },
         preview: { d1_databases: { DB: { id: 'db-1' } }, kv_namespaces: { KV: { namespace_id: 'kv-1' } } },
@@ -72,6 +91,42 @@ describe('PagesBindings repair', () => {
       preview: { d1Databases: {}, kvNamespaces: {} },
     };
     expect(sameBindings(wanted, undefined)).toBe(false);
+  });
+
+  it('sends a secret with its value, and never puts a value in the record', () => {
+    const wanted: ProjectBindings = {
+      production: { envVars: { MODE: 'live' }, secrets: { VISITOR_KEY: SECRET_IS_SET } },
+      preview: { envVars: { MODE: 'live' } },
+    };
+    // Cloudflare answers a secret without its value: set is all that is compared.
+    const live: ProjectBindings = { production: { envVars: { MODE: 'live', OLD: 'x' } }, preview: {} };
+    expect(repairPatch(wanted, live, { VISITOR_KEY: 'k'.repeat(40) })).toMatchObject({
+      deployment_configs: {
+        production: {
+          env_vars: {
+            MODE: { type: 'plain_text', value: 'live' },
+            OLD: null,
+            VISITOR_KEY: { type: 'secret_text', value: 'k'.repeat(40) },
+          },
+        },
+        preview: { env_vars: { MODE: { type: 'plain_text', value: 'live' } } },
+      },
+    });
+    expect(() => repairPatch(wanted, live, {})).toThrow(
+      /secret VISITOR_KEY is to be bound but its value was not given/,
+    );
+  });
+
+  it('compares a state written before bindings were data (D1 and KV maps only) equal to the same bindings now', () => {
+    const before: ProjectBindings = {
+      production: { d1Databases: { DB: 'db-1' }, kvNamespaces: { KV: 'kv-1' } },
+      preview: { d1Databases: {}, kvNamespaces: {} },
+    };
+    const now: ProjectBindings = {
+      production: { d1Databases: { DB: 'db-1' }, kvNamespaces: { KV: 'kv-1' }, r2Buckets: {}, envVars: {} },
+      preview: { d1Databases: {}, kvNamespaces: {} },
+    };
+    expect(sameBindings(before, now)).toBe(true);
   });
 
   it('a diff whose new bindings the engine does not know yet (a bound KV being replaced) is a change, not a crash', async () => {

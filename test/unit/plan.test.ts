@@ -1,29 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planDeployment } from '../../infra/plan/plan';
-import type { AppSource, Inventory } from '../../infra/plan/types';
+import type { Inventory } from '../../infra/plan/types';
 import { stackDefinitionSchema } from '../../stacks/definition';
+import { appSource } from './support/app-source';
 import { ACCOUNT_ID } from './support/pulumi-harness';
 
-function app(name: string, workers: string[] = []): AppSource {
-  return {
-    name,
-    dir: `packages/${name}`,
-    compatibilityDate: '2026-11-01',
-    compatibilityFlags: ['nodejs_compat'],
-    declaredBindings: { d1: ['DB'], kv: ['KV'] },
-    sourceHash: `hash-${name}`,
+const app = (name: string, workers: string[] = []) =>
+  appSource(name, workers, {
     migrations: [{ name: '0001_init.sql', sha256: 'x', sql: 'CREATE TABLE t (id INTEGER);' }],
-    workers: workers.map((w) => ({
-      name: w,
-      dir: `packages/${name}/workers/${w}`,
-      compatibilityDate: '2026-11-01',
-      compatibilityFlags: [],
-      extraBindings: [{ type: 'browser', name: 'BROWSER' }],
-      sourceHash: `hash-${name}-${w}`,
-    })),
-  };
-}
+    workerBindings: [{ kind: 'browser', name: 'BROWSER' }],
+  });
 
 const inventory: Inventory = {
   rootDir: '/repo',
@@ -46,9 +33,11 @@ describe('planDeployment', () => {
       accountId: ACCOUNT_ID,
     });
     for (const planned of staging.apps) {
-      expect([planned.projectName, planned.databaseName, planned.kvTitle]).toEqual(
+      expect([planned.projectName, ...planned.resources.map((r) => r.physicalName)]).toEqual(
         Array(3).fill(`createsomething-${planned.name}-staging`),
       );
+      // The logical names existing stacks hold: the package's own database and namespace.
+      expect(planned.resources.map((r) => r.logicalName)).toEqual([`${planned.name}-database`, `${planned.name}-kv`]);
     }
   });
 
@@ -64,7 +53,11 @@ describe('planDeployment', () => {
         app: 'space',
         scriptName: 'motion-extractor',
         url: 'http://motion-extractor.workers.localhost:9999/',
-        extraBindings: [{ type: 'browser', name: 'BROWSER' }],
+        bindings: [
+          { kind: 'd1', name: 'DB', resource: 'createsomething-space', resourceName: 'space-database' },
+          { kind: 'kv', name: 'KV', resource: 'createsomething-space', resourceName: 'space-kv' },
+          { kind: 'browser', name: 'BROWSER', value: '' },
+        ],
       }),
     ]);
   });

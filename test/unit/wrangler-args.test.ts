@@ -13,12 +13,20 @@ describe('pnpm wrangler: the stack wrangler config', () => {
     if (!own) throw new Error('packages/ltd has no wrangler config');
     const config = stackWranglerConfig(own, {
       packageDir,
+      app: 'ltd',
       projectName: 'createsomething-ltd-staging',
-      databaseName: 'createsomething-ltd-staging',
-      databaseId: '3f0c2d1e-0000-4000-8000-00000000abcd',
-      kvNamespaceId: '0123456789abcdef0123456789abcdef',
+      targets: {
+        'd1:createsomething-ltd': {
+          ref: '3f0c2d1e-0000-4000-8000-00000000abcd',
+          physicalName: 'createsomething-ltd-staging',
+        },
+        'kv:createsomething-ltd': {
+          ref: '0123456789abcdef0123456789abcdef',
+          physicalName: 'createsomething-ltd-staging',
+        },
+      },
     });
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       name: 'createsomething-ltd-staging',
       pages_build_output_dir: join(packageDir, '.svelte-kit/cloudflare'),
       compatibility_date: own.compatibility_date,
@@ -36,10 +44,10 @@ describe('pnpm wrangler: the stack wrangler config', () => {
     expect(JSON.stringify(config)).not.toMatch(/00000000-0000-4000-8000-000000000004|00000000000040008000000000000004/);
   });
 
-  it('writes no D1 or KV binding at all when the ids are unknown, never the placeholders', () => {
+  it('writes no data binding at all when the ids are unknown, never the placeholders', () => {
     const packageDir = join(ROOT, 'packages', 'io');
     const own = readWranglerConfig(packageDir)?.config ?? {};
-    const config = stackWranglerConfig(own, { packageDir, projectName: 'createsomething-io', databaseName: 'x' });
+    const config = stackWranglerConfig(own, { packageDir, app: 'io', projectName: 'createsomething-io' });
     expect(config.name).toBe('createsomething-io');
     expect(config).not.toHaveProperty('d1_databases');
     expect(config).not.toHaveProperty('kv_namespaces');

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanInventory } from '../../../infra/inventory/scan';
-import { APP_BINDINGS } from '../../../infra/plan/bindings';
 import { schema } from '../../../infra/provider/schema';
 import { installMocks, outputValue, type Registration } from './pulumi-harness';
 
@@ -105,8 +104,8 @@ export function describeStackProgram(expected: StackExpectations): void {
         // On a protected stack preview deployments get no data bindings at all (README "Stacks").
         for (const environment of expected.protect ? ['production'] : ['production', 'preview']) {
           expect(configs[environment]).toMatchObject({
-            d1Databases: { [APP_BINDINGS.database]: { id: `uuid-${name}` } },
-            kvNamespaces: { [APP_BINDINGS.kv]: { namespaceId: `kv-${name}` } },
+            d1Databases: { DB: { id: `uuid-${name}` } },
+            kvNamespaces: { KV: { namespaceId: `kv-${name}` } },
           });
         }
         if (expected.protect) {
@@ -125,8 +124,8 @@ export function describeStackProgram(expected: StackExpectations): void {
         const name = expected.physicalName(app);
         const guard = named(TYPES.bindings, `${app}-pages-bindings`);
         const wanted = {
-          d1Databases: { [APP_BINDINGS.database]: `uuid-${name}` },
-          kvNamespaces: { [APP_BINDINGS.kv]: `kv-${name}` },
+          d1Databases: { DB: `uuid-${name}` },
+          kvNamespaces: { KV: `kv-${name}` },
         };
         const preview = expected.protect ? { d1Databases: {}, kvNamespaces: {} } : wanted;
         expect(guard.inputs).toMatchObject({ projectName: name, bindings: { production: wanted, preview } });
@@ -244,8 +243,8 @@ export function describeStackProgram(expected: StackExpectations): void {
         const bindings = script.inputs.bindings as { type: string; name: string }[];
         expect(bindings).toEqual(
           expect.arrayContaining([
-            { type: 'd1', name: APP_BINDINGS.database, id: `uuid-${expected.physicalName('space')}` },
-            { type: 'kv_namespace', name: APP_BINDINGS.kv, namespaceId: `kv-${expected.physicalName('space')}` },
+            { type: 'd1', name: 'DB', id: `uuid-${expected.physicalName('space')}` },
+            { type: 'kv_namespace', name: 'KV', namespaceId: `kv-${expected.physicalName('space')}` },
           ]),
         );
         expect(script.inputs.contentSha256).toMatch(/^[0-9a-f]{64}$/);
