@@ -108,7 +108,10 @@ export class SiteApp extends pulumi.ComponentResource {
         projectName: this.project.name,
         ...(args.apiToken !== undefined ? { apiToken: pulumi.secret(args.apiToken) } : {}),
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
-        bindings: { production: recordOf(plan.bindings, bindingValue), preview: recordOf(previewBindings, bindingValue) },
+        bindings: {
+          production: recordOf(plan.bindings, bindingValue),
+          preview: recordOf(previewBindings, bindingValue),
+        },
         ...(Object.keys(secretValues).length > 0 ? { secretValues: pulumi.secret(secretValues) } : {}),
       },
       { parent: this, dependsOn: [this.project] },
