@@ -3,7 +3,7 @@ import type { BindingKind } from './kind';
 /**
  * Secrets (`secrets: { required: ["NAME"] }`, wrangler's own key): bound as `secret_text` in Workers and as
  * `env_vars` of type `secret_text` in Pages deployment configs. The value comes from the stack's Pulumi secret config,
- * one key per secret (`secretConfigKey`), and stays a Pulumi secret all the way: encrypted in the state, never in a
+ * one key per secret name (`secretConfigKey`), and stays a Pulumi secret all the way: encrypted in the state, never in a
  * log, a build or the bindings record (which keeps only that the secret is set: Cloudflare never returns a value).
  */
 export const secrets: BindingKind = {
@@ -40,25 +40,20 @@ export const secrets: BindingKind = {
 export const SECRET_IS_SET = '(set)';
 
 /**
- * The stack config key a secret's value comes from: `create-something:<app><Binding>` for an app's secret
- * (`space` + `VISITOR_KEY` → `spaceVisitorKey`), `create-something:<app><Worker><Binding>` for a Worker's, unless
- * `CONFIG_KEY_OVERRIDES` names an older key the stacks already hold.
+ * The stack config key a secret's value comes from: one per secret name and stack, shared by every app and Worker
+ * that declares that name (`VISITOR_KEY` → `create-something:visitorKey`: one visitor key per stack, the four sites
+ * agreeing on it), unless `CONFIG_KEY_OVERRIDES` names another key for one owner (a key the stacks already hold, or
+ * a secret one Worker must not share).
  */
 export function secretConfigKey(owner: { app: string; worker?: string }, binding: string): string {
   const id = owner.worker ? `${owner.app}/${owner.worker}:${binding}` : `${owner.app}:${binding}`;
   const override = CONFIG_KEY_OVERRIDES[id];
   if (override) return override;
-  const camel = (s: string) =>
-    s
-      .toLowerCase()
-      .split(/[-_]/)
-      .filter(Boolean)
-      .map((w) => w[0]?.toUpperCase() + w.slice(1))
-      .join('');
-  return `create-something:${owner.app}${owner.worker ? camel(owner.worker) : ''}${camel(binding)}`;
+  const words = binding.toLowerCase().split(/[-_]/).filter(Boolean);
+  return `create-something:${words.map((w, i) => (i === 0 ? w : `${w[0]?.toUpperCase()}${w.slice(1)}`)).join('')}`;
 }
 
-/** Keys that predate the rule above, kept so existing stacks' config still applies. */
+/** Owners whose secret has a key of its own: kept so existing stacks' config still applies. */
 const CONFIG_KEY_OVERRIDES: Readonly<Record<string, string>> = {
   // The bearer secret every call but GET /health must send (packages/space/workers/motion-extractor/src/auth.ts).
   'space/motion-extractor:API_TOKEN': 'create-something:motionExtractorToken',

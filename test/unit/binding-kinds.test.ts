@@ -131,7 +131,7 @@ describe('planning the resources and bindings of a package', () => {
       expect.objectContaining({ name: 'DB', resourceName: 'space-database' }),
       expect.objectContaining({ name: 'KV', resourceName: 'space-kv' }),
       expect.objectContaining({ name: 'MEDIA', resourceName: 'space-bucket-media' }),
-      expect.objectContaining({ name: 'VISITOR_KEY', configKey: 'create-something:spaceVisitorKey' }),
+      expect.objectContaining({ name: 'VISITOR_KEY', configKey: 'create-something:visitorKey' }),
       expect.objectContaining({ name: 'MODE', value: 'live' }),
     ]);
     const services = planBindings(
@@ -158,7 +158,7 @@ describe('planning the resources and bindings of a package', () => {
     expect(kept.map((b) => b.kind).sort()).toEqual(['ai', 'browser', 'var']);
   });
 
-  it("asks for every app's secrets and the secrets of the Workers the stack enables, once each", () => {
+  it("asks for every app's secrets and the secrets of the Workers the stack enables, one key per name", () => {
     const inventory = {
       rootDir: '/r',
       apps: [
@@ -169,18 +169,15 @@ describe('planning the resources and bindings of a package', () => {
         appSource('io', [], { bindings: [{ kind: 'secret', name: 'VISITOR_KEY' }] }),
       ],
     };
-    expect(requiredSecretKeys(inventory, definition())).toEqual([
-      'create-something:spaceVisitorKey',
-      'create-something:ioVisitorKey',
-    ]);
+    // One key per secret name and stack: the sites share one visitor key.
+    expect(requiredSecretKeys(inventory, definition())).toEqual(['create-something:visitorKey']);
     expect(requiredSecretKeys(inventory, definition({ workers: ['space/motion-extractor'] }))).toEqual([
-      'create-something:spaceVisitorKey',
+      'create-something:visitorKey',
       // The key the stacks held before secrets were data.
       'create-something:motionExtractorToken',
-      'create-something:ioVisitorKey',
     ]);
-    expect(secretConfigKey({ app: 'io', worker: 'search-recorder' }, 'MAIL_KEY')).toBe(
-      'create-something:ioSearchRecorderMailKey',
+    expect(secretConfigKey({ app: 'io', worker: 'search-recorder' }, 'MAIL_API_KEY')).toBe(
+      'create-something:mailApiKey',
     );
   });
 
