@@ -42,6 +42,9 @@ up)
 	pulumi stack select "$stack" --create --non-interactive >/dev/null
 	pulumi config set create-something:accountId "$emulator_account_id" --stack "$stack"
 	pulumi config set cloudflare:baseUrl "$emulator_api" --stack "$stack"
+	# The sites' visitor-id key: one per review stack, made once (a new key would redeploy every site).
+	pulumi config get create-something:visitorKey --stack "$stack" >/dev/null 2>&1 ||
+		pulumi config set --secret create-something:visitorKey "$(openssl rand -hex 32)" --stack "$stack"
 	pulumi up --stack "$stack" --yes --non-interactive "$@"
 	say "sites of $stack:"
 	pulumi stack output apps --stack "$stack" --json |

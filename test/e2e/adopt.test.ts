@@ -120,7 +120,10 @@ describe.runIf(ready)('adopting sites made by hand with wrangler, then operating
     cli.env.CLOUDFLARE_API_TOKEN = TOKEN;
     await cli.initStackOnEmulator('prod', emulator, {
       token: undefined,
-      secrets: { 'create-something:motionExtractorToken': 'e2e-adopt-worker-secret-0000000000000000' },
+      secrets: {
+        'create-something:motionExtractorToken': 'e2e-adopt-worker-secret-0000000000000000',
+        'create-something:visitorKey': 'e2e-adopt-visitor-key-0000000000000000000',
+      },
     });
   }, 120_000);
 

@@ -699,7 +699,10 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
     deployer.env.CLOUDFLARE_API_TOKEN = TOKEN;
     await deployer.initStackOnEmulator('prod', emulator, {
       token: undefined,
-      secrets: { 'create-something:motionExtractorToken': 'e2e-worker-secret-0000000000000000000000' },
+      secrets: {
+        'create-something:motionExtractorToken': 'e2e-worker-secret-0000000000000000000000',
+        'create-something:visitorKey': 'e2e-visitor-key-00000000000000000000000000',
+      },
     });
     const app = 'urn:pulumi:prod::create-something::create-something:index:SiteApp::space';
     const database =

@@ -83,7 +83,10 @@ describe.runIf(ready)('guards between a merge and production, on a protected pro
     cli.env.CLOUDFLARE_API_TOKEN = TOKEN;
     await cli.initStackOnEmulator('prod', emulator, {
       token: undefined,
-      secrets: { 'create-something:motionExtractorToken': 'e2e-guards-worker-secret-00000000000000000' },
+      secrets: {
+        'create-something:motionExtractorToken': 'e2e-guards-worker-secret-00000000000000000',
+        'create-something:visitorKey': 'e2e-guards-visitor-key-000000000000000000',
+      },
     });
   }, 120_000);
 

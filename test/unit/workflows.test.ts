@@ -34,8 +34,9 @@ interface Workflow {
 }
 
 const secretSpec = z.strictObject({
-  service: z.enum(['cloudflare', 'pulumi']),
-  access: z.enum(['read', 'write']),
+  // site: a value the program binds into the deployed sites (a secret of theirs), reaching no API.
+  service: z.enum(['cloudflare', 'pulumi', 'site']),
+  access: z.enum(['read', 'write', 'none']),
   account: z.enum(['review', 'staging', 'prod', 'conformance']).optional(),
   stacks: z.array(z.string()).optional(),
 });
@@ -257,6 +258,10 @@ describe('the review stack pr-<number>, in its own account', () => {
     expect(up?.with).toMatchObject({ command: 'up', 'stack-name': STACK, upsert: true });
     expect(up?.with?.['config-map']).toContain(
       `create-something:accountId: {value: '${expr('vars.REVIEW_ACCOUNT_ID')}'`,
+    );
+    // The sites' visitor-id key: the review environment's own, set as a secret of the stack.
+    expect(up?.with?.['config-map']).toContain(
+      `create-something:visitorKey: {value: '${expr('secrets.REVIEW_VISITOR_KEY')}', secret: true}`,
     );
     expect(up?.env?.CLOUDFLARE_API_TOKEN).toBe(expr('secrets.CLOUDFLARE_API_TOKEN'));
     const review = ENVIRONMENTS.review;
