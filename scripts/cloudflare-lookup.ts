@@ -21,11 +21,6 @@ export async function lookUpTargets(
     targets.map(async (target): Promise<[string, FoundResource[]]> => {
       const name = target.physicalName;
       switch (target.kind) {
-        case 'd1':
-        case 'kv':
-        case 'r2':
-        case 'queue':
-          return [target.logicalName, (await kindOf(target.kind).resource?.find(cf, accountId, name)) ?? []];
         case 'pages': {
           const project = await orNotFound(cf.pages.projects.get(name, account));
           const sourceType = project?.source?.type;
@@ -44,6 +39,9 @@ export async function lookUpTargets(
           const setting = await orNotFound(cf.workers.scripts.subdomain.get(name, account));
           return [target.logicalName, setting ? [{ id: name }] : []];
         }
+        default:
+          // A binding kind's resource: found as its file in infra/bindings/ says.
+          return [target.logicalName, (await kindOf(target.kind).resource?.find(cf, accountId, name)) ?? []];
       }
     }),
   );

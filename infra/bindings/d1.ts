@@ -24,6 +24,15 @@ export const d1: BindingKind = {
     }),
   resource: {
     type: 'cloudflare:index/d1Database:D1Database',
+    label: 'D1 database',
+    idInState: true,
+    adoptionProblem: (found, what) => {
+      if (found.jurisdiction)
+        return `${what} is restricted to jurisdiction "${found.jurisdiction}", and this stack declares none: the next up would replace it, which deletes it with its data. Export its data, then rename or delete it, and adopt again.`;
+      if (found.version && found.version !== 'production')
+        return `${what} is a D1 "${found.version}" database, not a production one: the program cannot manage it. Export its data into a new database, then rename or delete the old one, and adopt again.`;
+      return undefined;
+    },
     logicalName: (app, resource) => `${app}-database${nameRest(app, resource)}`,
     nameProblem: (name) =>
       /^[a-z0-9][a-z0-9-]{0,62}$/.test(name)

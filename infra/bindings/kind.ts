@@ -90,6 +90,12 @@ export interface PlanContext {
 export interface ResourceKind {
   /** Pulumi type token, for URNs and `pulumi import`. */
   type: string;
+  /** What people call it (`R2 bucket`), in adoption's table and messages. */
+  label: string;
+  /** Whether the state's id is what `find` reports as `id` (adoption then tells another resource of the name apart). */
+  idInState: boolean;
+  /** Why adoption must refuse what `find` found (`what` names it), or undefined when the program can manage it. */
+  adoptionProblem?(found: FoundByName, what: string): string | undefined;
   /** `<app>-<word>[-<rest>]`, see {@link StackResource.logicalName}. */
   logicalName(app: string, resource: string): string;
   /** Cloudflare's rule for the name, checked before any resource is declared; a message naming the fix, or none. */

@@ -19,6 +19,8 @@ export const kv: BindingKind = {
     }),
   resource: {
     type: 'cloudflare:index/workersKvNamespace:WorkersKvNamespace',
+    label: 'KV namespace',
+    idInState: true,
     logicalName: (app, resource) => `${app}-kv${nameRest(app, resource)}`,
     nameProblem: (title) =>
       title.length <= 512 ? undefined : `KV namespace title "${title.slice(0, 40)}…" is longer than 512 characters.`,

@@ -24,6 +24,8 @@ export const queue: BindingKind = {
   },
   resource: {
     type: 'cloudflare:index/queue:Queue',
+    label: 'queue',
+    idInState: true,
     logicalName: (app, resource) => `${app}-queue${nameRest(app, resource)}`,
     nameProblem: (name) =>
       /^[a-z0-9][a-z0-9-]{0,62}$/.test(name)

@@ -25,6 +25,9 @@ export const r2: BindingKind = {
     }),
   resource: {
     type: 'cloudflare:index/r2Bucket:R2Bucket',
+    label: 'R2 bucket',
+    // The provider's id for a bucket is its own composite, not the name adoption finds.
+    idInState: false,
     logicalName: (app, resource) => `${app}-bucket${nameRest(app, resource)}`,
     nameProblem: (name) =>
       /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)

@@ -1,8 +1,4 @@
-import { kindOf } from '../bindings';
-import { d1 } from '../bindings/d1';
-import { kv } from '../bindings/kv';
-import { queue } from '../bindings/queue';
-import { r2 } from '../bindings/r2';
+import { BINDING_KINDS, kindOf } from '../bindings';
 import type { DeploymentPlan } from './types';
 
 /**
@@ -15,22 +11,30 @@ import type { DeploymentPlan } from './types';
  * real program under mocks and fails if a URN below is not one the program registers.
  */
 
-/** Pulumi type tokens of everything adoption touches. */
-export const TYPES = {
+/** Pulumi type tokens of everything adoption touches: the components, every binding kind's resource, the rest. */
+export const TYPES: Readonly<Record<string, string>> & {
+  siteApp: string;
+  worker: string;
+  pages: string;
+  pagesDomain: string;
+  workerScript: string;
+  workerSubdomain: string;
+} = {
   siteApp: 'create-something:index:SiteApp',
   worker: 'create-something:index:Worker',
-  d1: d1.resource?.type as string,
-  kv: kv.resource?.type as string,
-  r2: r2.resource?.type as string,
-  queue: queue.resource?.type as string,
+  ...Object.fromEntries(BINDING_KINDS.flatMap((k) => (k.resource ? [[k.kind, k.resource.type]] : []))),
   pages: 'cloudflare:index/pagesProject:PagesProject',
   pagesDomain: 'cloudflare:index/pagesDomain:PagesDomain',
   workerScript: 'cloudflare:index/workersScript:WorkersScript',
   workerSubdomain: 'cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain',
 } as const;
 
-/** The binding kinds with a resource (infra/bindings/), then what every app and Worker has. */
-export type AdoptableKind = 'd1' | 'kv' | 'r2' | 'queue' | 'pages' | 'pagesDomain' | 'workerScript' | 'workerSubdomain';
+/** What every app and Worker has. */
+const FIXED_KINDS = ['pages', 'pagesDomain', 'workerScript', 'workerSubdomain'] as const;
+/** One of {@link FIXED_KINDS}, or a binding kind with a resource (infra/bindings/: `d1`, `kv`, `r2`, `queue`, …). */
+export type AdoptableKind = (typeof FIXED_KINDS)[number] | (string & {});
+const resourceKind = (kind: AdoptableKind) =>
+  (FIXED_KINDS as readonly string[]).includes(kind) ? undefined : kindOf(kind).resource;
 
 /** A component resource, with its own parent (none: the stack). */
 export interface ComponentRef {
@@ -106,7 +110,7 @@ export function adoptionTargets(plan: DeploymentPlan): AdoptionTarget[] {
     const of = (kind: AdoptableKind, suffix: string, physicalName: string, protect: boolean) => ({
       kind,
       app: app.name,
-      type: TYPES[kind],
+      type: TYPES[kind] as string,
       logicalName: `${app.name}-${suffix}`,
       parent: siteApp,
       physicalName,
@@ -131,7 +135,7 @@ export function adoptionTargets(plan: DeploymentPlan): AdoptionTarget[] {
         targets.push({
           kind,
           app: app.name,
-          type: TYPES[kind],
+          type: TYPES[kind] as string,
           logicalName: `${worker.logicalName}-${suffix}`,
           parent: component,
           physicalName: worker.scriptName,
@@ -150,44 +154,33 @@ export function importIdOf(accountId: string, target: AdoptionTarget, found: Fou
       return `${accountId}/${target.projectName}/${found.id}`;
     case 'workerSubdomain':
       return `${accountId}/${target.physicalName}`;
-    case 'd1':
-    case 'kv':
-    case 'r2':
-    case 'queue':
-      return kindOf(target.kind).resource?.importId(accountId, found, target.physicalName) as string;
     default:
-      return `${accountId}/${found.id}`;
+      return resourceKind(target.kind)?.importId(accountId, found, target.physicalName) ?? `${accountId}/${found.id}`;
   }
 }
 
-const KIND_LABEL: Record<AdoptableKind, string> = {
-  d1: 'D1 database',
-  kv: 'KV namespace',
-  r2: 'R2 bucket',
-  queue: 'queue',
+const FIXED_LABEL: Record<(typeof FIXED_KINDS)[number], string> = {
   pages: 'Pages project',
   pagesDomain: 'Pages custom domain',
   workerScript: 'Worker script',
   workerSubdomain: "Worker's workers.dev setting",
 };
+const labelOf = (kind: AdoptableKind) => resourceKind(kind)?.label ?? FIXED_LABEL[kind as (typeof FIXED_KINDS)[number]];
 
 /** Why the program could not manage this resource as it is, or undefined when it can. */
 export function shapeProblem(target: AdoptionTarget, found: FoundResource): string | undefined {
-  const what = `${KIND_LABEL[target.kind]} ${target.physicalName}`;
-  if (target.kind === 'd1' && found.jurisdiction) {
-    return `${what} is restricted to jurisdiction "${found.jurisdiction}", and this stack declares none: the next up would replace it, which deletes it with its data. Export its data, then rename or delete it, and adopt again.`;
-  }
-  if (target.kind === 'd1' && found.version && found.version !== 'production') {
-    return `${what} is a D1 "${found.version}" database, not a production one: the program cannot manage it. Export its data into a new database, then rename or delete the old one, and adopt again.`;
-  }
+  const what = `${labelOf(target.kind)} ${target.physicalName}`;
+  const problem = resourceKind(target.kind)?.adoptionProblem?.(found, what);
+  if (problem) return problem;
   if (target.kind === 'pages' && found.sourceType) {
     return `${what} is connected to Git (${found.sourceType}), and this program deploys by Direct Upload: Cloudflare cannot switch a project between the two. Rename or delete that project (its custom domains go with it), and adopt again.`;
   }
   return undefined;
 }
 
-/** Kinds whose state id is the found id, so a mismatch means the stack manages another resource of that name. */
-const ID_IN_STATE: ReadonlySet<AdoptableKind> = new Set(['d1', 'kv', 'queue', 'pages', 'workerScript']);
+/** Whether the state's id is the found id, so a mismatch means the stack manages another resource of that name. */
+const idInState = (kind: AdoptableKind) =>
+  resourceKind(kind)?.idInState ?? (kind === 'pages' || kind === 'workerScript');
 
 /**
  * What to do with each target: adopt what exists and the stack does not manage yet, leave what it manages, let the
@@ -215,15 +208,15 @@ export function decideAdoption(input: {
       return {
         ...row,
         action: 'refuse',
-        reason: `${matches.length} ${KIND_LABEL[target.kind]}s are named ${target.physicalName} (${matches.map((m) => m.id).join(', ')}): which one the stack means is unclear. Rename or delete the others, and adopt again.`,
+        reason: `${matches.length} ${labelOf(target.kind)}s are named ${target.physicalName} (${matches.map((m) => m.id).join(', ')}): which one the stack means is unclear. Rename or delete the others, and adopt again.`,
       };
     }
     if (inState) {
-      if (found && ID_IN_STATE.has(target.kind) && inState.id !== undefined && inState.id !== found.id) {
+      if (found && idInState(target.kind) && inState.id !== undefined && inState.id !== found.id) {
         return {
           ...row,
           action: 'refuse',
-          reason: `the stack manages ${target.logicalName} as ${inState.id}, but the ${KIND_LABEL[target.kind]} named ${target.physicalName} is ${found.id}. Run \`pulumi refresh --stack ${input.stack}\` (it drops from the state what no longer exists), then adopt again.`,
+          reason: `the stack manages ${target.logicalName} as ${inState.id}, but the ${labelOf(target.kind)} named ${target.physicalName} is ${found.id}. Run \`pulumi refresh --stack ${input.stack}\` (it drops from the state what no longer exists), then adopt again.`,
         };
       }
       return found
