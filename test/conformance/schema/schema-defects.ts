@@ -64,6 +64,14 @@ export const SCHEMA_DEFECTS: SchemaDefect[] = [
     evidence:
       "this schema's workers_d1_binding requires `binding` plus the database's `name`; SDK 7.3.0 WorkersBindingKindD1 has the binding's `name`, `database_id` and `id` (the emulator answers what was uploaded: type, name, id)",
   },
+  {
+    operation: /^GET \/accounts\/\{account_id\}\/r2\/buckets$/,
+    status: /^2/,
+    at: /^\/result$/,
+    keyword: /^type$/,
+    evidence:
+      'SDK 7.3.0 `BucketListResponse { buckets?: Array<Bucket> }` (this schema: an array); wrangler src/r2/helpers/bucket.ts reads `result.buckets`',
+  },
 ];
 
 export function defectFor(operation: string, status: number, at: string, keyword: string): SchemaDefect | undefined {
