@@ -162,3 +162,17 @@ export function schemaProblems(file: string, routes: RegExp): { invalid: string[
     unlisted: judged.unlistedRoutes.filter((r) => routes.test(r)),
   };
 }
+
+/** Wait (up to `ms`) for a KV key to appear, read through the REST API; its JSON value, or undefined at the deadline. */
+export async function waitForKv(emu: RunningEmulator, namespace: string, key: string, ms = 20_000): Promise<unknown> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${emu.url}${account(emu)}/storage/kv/namespaces/${namespace}/values/${key}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    if (res.status === 200) return res.json();
+    await res.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return undefined;
+}

@@ -12,6 +12,7 @@ import {
   startHarness,
   TOKEN,
   tempDir,
+  waitForKv,
   wrangler,
 } from './helpers.ts';
 
@@ -108,21 +109,7 @@ export default {
 
     const sent = await fetchSite(h.emu, 'queue-producer.workers.localhost', '/?n=7');
     expect(sent.body).toBe('sent 7');
-    const deadline = Date.now() + 20_000;
-    let got: { status: number } = { status: 0 };
-    while (Date.now() < deadline) {
-      const res = await fetch(`${h.emu.url}${account(h.emu)}/storage/kv/namespaces/${nsId}/values/got-7`, {
-        headers: { authorization: `Bearer ${TOKEN}` },
-      });
-      got = { status: res.status };
-      if (res.status === 200) {
-        expect(await res.json()).toEqual({ queue: 'conformance-queue', body: { n: 7 } });
-        break;
-      }
-      await res.arrayBuffer();
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(got.status).toBe(200);
+    expect(await waitForKv(h.emu, nsId, 'got-7')).toEqual({ queue: 'conformance-queue', body: { n: 7 } });
   });
 
   it('wrangler queues consumer remove, then delete; the SDK sees them gone', async () => {
