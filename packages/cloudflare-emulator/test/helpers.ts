@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { judgeRecording } from '../../../test/conformance/schema/judge-recording.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../src/index.ts';
 
 export const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -148,4 +149,30 @@ export function fetchSite(emu: RunningEmulator, host: string, path = '/', method
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * Judge a recording (startEmulator's `recordFile`) against Cloudflare's published schema, for the routes matching
+ * `routes` (a focused test answers for its own routes; the conformance suite answers for everything else).
+ */
+export function schemaProblems(file: string, routes: RegExp): { invalid: string[]; unlisted: string[] } {
+  const judged = judgeRecording([file]);
+  return {
+    invalid: judged.invalid.filter((p) => routes.test(p)),
+    unlisted: judged.unlistedRoutes.filter((r) => routes.test(r)),
+  };
+}
+
+/** Wait (up to `ms`) for a KV key to appear, read through the REST API; its JSON value, or undefined at the deadline. */
+export async function waitForKv(emu: RunningEmulator, namespace: string, key: string, ms = 20_000): Promise<unknown> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${emu.url}${account(emu)}/storage/kv/namespaces/${namespace}/values/${key}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    if (res.status === 200) return res.json();
+    await res.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return undefined;
 }

@@ -149,12 +149,16 @@ export function failureMemberOf(statusKey: string, schema: unknown): string | un
 
 /** A path with its ids and names replaced by `:x`, so the routes the schema lacks read as a short list. */
 export function routeShape(path: string): string {
-  return path
-    .replace(/^\/accounts\/[0-9a-f]{32}/, '/accounts/:account_id')
-    .replace(
-      /(\/(?:database|namespaces|projects|scripts|services|deployments|domains|values|metadata))\/[^/]+/g,
-      '$1/:id',
-    );
+  return (
+    path
+      .replace(/^\/accounts\/[0-9a-f]{32}/, '/accounts/:account_id')
+      // An R2 object key may hold slashes: all of it is the one id.
+      .replace(/(\/objects)\/.+$/, '$1/:id')
+      .replace(
+        /(\/(?:database|namespaces|projects|scripts|services|deployments|domains|values|metadata|buckets))\/[^/]+/g,
+        '$1/:id',
+      )
+  );
 }
 
 export function readRecording(file: string): RecordedExchange[] {

@@ -21,4 +21,11 @@ export const ROUTES_WITHOUT_SCHEMA: Record<string, string> = {
     'SDK resources/workers/scripts/subdomain.d.ts (SubdomainGetResponse { enabled, previews_enabled })',
   'POST /accounts/:account_id/workers/scripts/:id/subdomain':
     'SDK resources/workers/scripts/subdomain.d.ts (SubdomainCreateResponse { enabled, previews_enabled })',
+  // R2 objects through the REST API: not in this schema (nor typed by the SDK); wrangler calls them.
+  'PUT /accounts/:account_id/r2/buckets/:id/objects/:id':
+    'wrangler packages/wrangler/src/r2/helpers/object.ts (putRemoteObject: raw body, content-* headers; needs a 2xx with a body, reads none of it)',
+  'GET /accounts/:account_id/r2/buckets/:id/objects/:id':
+    'wrangler packages/wrangler/src/r2/helpers/object.ts (getR2Object: the raw bytes; 404 means "The specified key does not exist")',
+  'DELETE /accounts/:account_id/r2/buckets/:id/objects/:id':
+    'wrangler packages/wrangler/src/r2/helpers/object.ts (deleteR2Object: needs a 2xx with a body)',
 };

@@ -64,6 +64,38 @@ export const SCHEMA_DEFECTS: SchemaDefect[] = [
     evidence:
       "this schema's workers_d1_binding requires `binding` plus the database's `name`; SDK 7.3.0 WorkersBindingKindD1 has the binding's `name`, `database_id` and `id` (the emulator answers what was uploaded: type, name, id)",
   },
+  {
+    operation: /^GET \/accounts\/\{account_id\}\/r2\/buckets$/,
+    status: /^2/,
+    at: /^\/result$/,
+    keyword: /^type$/,
+    evidence:
+      'SDK 7.3.0 `BucketListResponse { buckets?: Array<Bucket> }` (this schema: an array); wrangler src/r2/helpers/bucket.ts reads `result.buckets`',
+  },
+  {
+    operation: /^(GET|POST|PUT|PATCH) \/accounts\/\{account_id\}\/queues/,
+    status: /^2/,
+    at: /^$/,
+    keyword: /^required$/,
+    evidence:
+      "misplaced: the queue's and consumer's required fields (queue_id, queue_name, created_on, script_name, settings, dead_letter_queue, …) are listed on the envelope, beside `properties.result`; SDK 7.3.0 types them on `Queue` and `Consumer`, all optional",
+  },
+  {
+    operation: /^(GET|POST|PUT|PATCH) \/accounts\/\{account_id\}\/queues\/?[^ ]*$/,
+    status: /^2/,
+    at: /^\/result$/,
+    keyword: /^type$/,
+    evidence:
+      "contradiction: allOf of mq_api-response-collection (result: array) and the operation's single queue or consumer (object); the SDK unwraps `result` to one `Queue` / `Consumer`",
+  },
+  {
+    operation: /^(GET|POST|PUT|PATCH) \/accounts\/\{account_id\}\/queues(\/\{queue_id\})?$/,
+    status: /^2/,
+    at: /^\/result(\/\d+)?\/(consumers|producers)$/,
+    keyword: /^type$/,
+    evidence:
+      'SDK 7.3.0 Queue: `consumers?: Array<Consumer>`, `producers?: Array<MqWorkerProducer | MqR2Producer>` (this schema: object); wrangler reads `queue.consumers.filter(…)`',
+  },
 ];
 
 export function defectFor(operation: string, status: number, at: string, keyword: string): SchemaDefect | undefined {

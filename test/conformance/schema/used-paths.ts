@@ -16,4 +16,6 @@ export const USED_PATHS: RegExp[] = [
   /^\/accounts\/\{account_id\}\/workers\/subdomain$/,
   /^\/accounts\/\{account_id\}\/workers\/services\/.*$/,
   /^\/accounts\/\{account_id\}\/workers\/durable_objects\/namespaces$/,
+  /^\/accounts\/\{account_id\}\/r2\/buckets(\/\{bucket_name\})?$/,
+  /^\/accounts\/\{account_id\}\/queues(\/\{queue_id\}(\/consumers(\/\{consumer_id\})?)?)?$/,
 ];

@@ -7,6 +7,8 @@ import { d1ImportUpload, d1Routes } from './d1.ts';
 import { introspectionRoutes } from './introspection.ts';
 import { kvRoutes } from './kv.ts';
 import { pagesAssetRoutes, pagesRoutes } from './pages.ts';
+import { queuesRoutes } from './queues.ts';
+import { r2Routes } from './r2.ts';
 import { readOnlyGuard } from './read-only.ts';
 import { recorder } from './recorder.ts';
 import { userRoutes } from './user.ts';
@@ -110,6 +112,8 @@ export function apiApp(s: Services): Hono {
   v4.route('/accounts/:accountId/pages/projects', pagesRoutes(s));
   v4.route('/pages/assets', pagesAssetRoutes(s));
   v4.route('/accounts/:accountId/workers', workersRoutes(s));
+  v4.route('/accounts/:accountId/r2/buckets', r2Routes(s));
+  v4.route('/accounts/:accountId/queues', queuesRoutes(s));
 
   app.route('/client/v4', v4);
   return app;

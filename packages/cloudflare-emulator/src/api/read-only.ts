@@ -7,8 +7,9 @@ import type { Services } from './context.ts';
 
 /**
  * Read-only tokens: what a Cloudflare API token with only Read permissions (Pages Read, D1 Read, Workers KV Storage
- * Read, Workers Scripts Read, Account Settings Read) may do. Any request with such a token that is not a GET or HEAD
- * is refused the way Cloudflare refuses a token without the permission: 403, code 10000 "Authentication error".
+ * Read, Workers Scripts Read, Workers R2 Storage Read, Queues Read, Account Settings Read) may do. Any request with
+ * such a token that is not a GET or HEAD is refused the way Cloudflare refuses a token without the permission: 403,
+ * code 10000 "Authentication error".
  *
  * Exceptions, requests that only read although they are not GETs:
  * - `POST /graphql` (analytics queries);

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { type Context, Hono } from 'hono';
 import { CfError, ok, readJson } from '../envelope.ts';
 import { newHexId, newUuid, nowIso } from '../ids.ts';
+import { bindingProblem } from '../serve/binding-plan.ts';
 import { parseWorkerForm } from '../serve/bundle.ts';
 import { readScriptModules, scriptDir, writeScriptModules } from '../workers/files.ts';
 import type { WorkerScript } from '../workers/types.ts';
@@ -157,6 +158,8 @@ export function workersRoutes(s: Services): Hono {
         `main_module "${parsed.mainModule}" is not among the uploaded parts: add a part with that name.`,
       );
     }
+    const problem = bindingProblem((parsed.metadata.bindings ?? []) as Array<Record<string, unknown>>);
+    if (problem) throw new CfError(400, 10021, `Invalid binding: ${problem}.`);
     const previous = s.state.doc.scripts[name];
     const keep = (parsed.metadata.keep_bindings ?? []) as string[];
     if (previous && keep.length > 0) {

@@ -10,6 +10,17 @@ const ENV_DEFAULTS = {
   usage_model: 'standard',
 };
 
+/**
+ * Env vars as Cloudflare reads them back: a `secret_text` keeps its type and loses its value (answered as "", which the
+ * Terraform provider's pages_project recognises and replaces with the value it holds in state).
+ */
+export function envVarsView(envVars: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries((envVars ?? {}) as Record<string, { type?: string } | null>))
+    out[name] = v?.type === 'secret_text' ? { ...v, value: '' } : v;
+  return out;
+}
+
 /** Branch names become DNS labels the way Pages makes aliases: lower case, [a-z0-9-], at most 28 characters. */
 export function branchAlias(branch: string): string {
   return branch
@@ -77,7 +88,7 @@ export function deploymentView(s: Services, p: PagesProject, d: Deployment) {
       web_analytics_tag: null,
       web_analytics_token: null,
     },
-    env_vars: d.env_vars,
+    env_vars: envVarsView(d.env_vars),
     is_skipped: false,
     production_branch: p.production_branch,
     uses_functions: d.files.worker !== undefined,
@@ -87,7 +98,9 @@ export function deploymentView(s: Services, p: PagesProject, d: Deployment) {
 
 function environmentConfig(written: unknown): Record<string, unknown> {
   const cfg = typeof written === 'object' && written !== null ? (written as Record<string, unknown>) : {};
-  return { ...ENV_DEFAULTS, ...cfg };
+  const out: Record<string, unknown> = { ...ENV_DEFAULTS, ...cfg };
+  if (cfg.env_vars !== undefined) out.env_vars = envVarsView(cfg.env_vars);
+  return out;
 }
 
 export function projectView(s: Services, p: PagesProject) {

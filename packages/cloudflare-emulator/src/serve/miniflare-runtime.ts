@@ -9,13 +9,13 @@ import type { Deployment, PagesProject } from '../pages/types.ts';
 import { branchAlias, deploymentsOf, productionDeployment } from '../pages/views.ts';
 import { readScriptModules } from '../workers/files.ts';
 import { createBackend } from './backend.ts';
+import { type BindingPlan, type NativeBindings, pagesBindings, scriptBindings } from './binding-plan.ts';
 import { parseBundleFile, type WorkerModule } from './bundle.ts';
 import { parseHost } from './host.ts';
 import { matchRedirect, parseHeaders, parseRedirects, routesToWorker } from './pages-rules.ts';
-import type { Runtime } from './runtime.ts';
+import { consumerScripts, queueConsumersOf } from './queue-consumers.ts';
+import type { R2BucketHandle, Runtime } from './runtime.ts';
 import { serveAsset } from './static-assets.ts';
-
-type BindingPlan = Record<string, { type: string; id?: string; deployment?: string; value?: unknown }>;
 
 const SHIM_SOURCE = readFileSync(new URL('./shims/bindings.js', import.meta.url), 'utf8');
 
@@ -34,20 +34,29 @@ const worker = user.default;
 export default {
   fetch(request, env, ctx) { return worker.fetch(request, buildEnv(env, PLAN), ctx); },
   scheduled(controller, env, ctx) { return worker.scheduled?.(controller, buildEnv(env, PLAN), ctx); },
+  queue(batch, env, ctx) { return worker.queue?.(batch, buildEnv(env, PLAN), ctx); },
 };
 `;
 }
+
+/** Where a service binding leads: a Worker script of the account, or (none by that name) an answer saying so. */
+type ServiceTarget = string | ((request: Request) => Response);
 
 function workerOptions(
   name: string,
   modules: WorkerModule[],
   mainModule: string,
   plan: BindingPlan,
+  native: NativeBindings,
+  resolveService: (script: string) => ServiceTarget,
   date: unknown,
   flags: unknown,
   backend: unknown,
 ): WorkerOptions {
   const root = `/__emulator_virtual/${name}`;
+  const services = Object.fromEntries(
+    Object.entries(native.services).map(([binding, script]) => [binding, resolveService(script)]),
+  );
   return {
     name,
     modulesRoot: root,
@@ -58,40 +67,11 @@ function workerOptions(
     ] as WorkerOptions['modules'],
     compatibilityDate: compatDate(date),
     compatibilityFlags: Array.isArray(flags) ? (flags as string[]) : [],
-    serviceBindings: { __EMULATOR: backend },
+    serviceBindings: { ...services, __EMULATOR: backend },
+    r2Buckets: native.r2Buckets,
+    queueProducers: native.queueProducers,
+    ratelimits: native.ratelimits,
   } as WorkerOptions;
-}
-
-/**
- * Bindings a Pages deployment serves with: the project's config for its environment as it was when the deployment
- * was created (Cloudflare snapshots it; changing the project afterwards changes only new deployments).
- */
-function pagesPlan(p: PagesProject, d: Deployment): { plan: BindingPlan; config: Record<string, unknown> } {
-  const configs = (p.written.deployment_configs ?? {}) as Record<string, Record<string, unknown>>;
-  const config = d.config_snapshot ?? configs[d.environment] ?? {};
-  const plan: BindingPlan = { ASSETS: { type: 'assets', deployment: d.id } };
-  for (const [n, v] of Object.entries((config.d1_databases ?? {}) as Record<string, { id: string }>))
-    plan[n] = { type: 'd1', id: v.id };
-  for (const [n, v] of Object.entries((config.kv_namespaces ?? {}) as Record<string, { namespace_id: string }>))
-    plan[n] = { type: 'kv', id: v.namespace_id };
-  for (const [n, v] of Object.entries((config.env_vars ?? {}) as Record<string, { value: string }>))
-    plan[n] = { type: 'value', value: v.value };
-  for (const n of Object.keys((config.browsers ?? {}) as object)) plan[n] = { type: 'browser' };
-  return { plan, config };
-}
-
-/** Bindings from a Worker script's upload metadata. */
-function scriptPlan(bindings: Array<Record<string, unknown>>): BindingPlan {
-  const plan: BindingPlan = {};
-  for (const b of bindings) {
-    const name = String(b.name);
-    if (b.type === 'd1') plan[name] = { type: 'd1', id: String(b.id ?? b.database_id) };
-    else if (b.type === 'kv_namespace') plan[name] = { type: 'kv', id: String(b.namespace_id) };
-    else if (b.type === 'plain_text' || b.type === 'secret_text') plan[name] = { type: 'value', value: b.text };
-    else if (b.type === 'json') plan[name] = { type: 'value', value: b.json };
-    else if (b.type === 'browser') plan[name] = { type: 'browser' };
-  }
-  return plan;
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -193,6 +173,47 @@ export function createRuntime(s: Services): Runtime {
     return b;
   }
 
+  /** Options of one served Worker, or undefined when what it named is gone. */
+  async function optionsOf(key: string, backend: unknown, needs: (script: string) => ServiceTarget) {
+    if (key.startsWith('pages-')) {
+      const found = findDeployment(key.slice('pages-'.length));
+      if (!found?.d.files.worker) return undefined;
+      const code = await loadDeploymentCode(found.d);
+      const { plan, native, config } = pagesBindings(found.p, found.d);
+      return workerOptions(
+        key,
+        code.modules,
+        code.mainModule,
+        plan,
+        native,
+        needs,
+        config.compatibility_date,
+        config.compatibility_flags,
+        backend,
+      );
+    }
+    const script = s.state.doc.scripts[key.slice('script-'.length)];
+    if (!script) return undefined;
+    const modules = readScriptModules(s, script.name, script.modules);
+    const meta = script.metadata;
+    const { plan, native } = scriptBindings((meta.bindings ?? []) as Array<Record<string, unknown>>);
+    const mainModule = String(meta.main_module ?? meta.body_part ?? modules[0]?.path);
+    return {
+      ...workerOptions(
+        key,
+        modules,
+        mainModule,
+        plan,
+        native,
+        needs,
+        meta.compatibility_date,
+        meta.compatibility_flags,
+        backend,
+      ),
+      queueConsumers: queueConsumersOf(s, script.name),
+    } as WorkerOptions;
+  }
+
   async function buildOptions(): Promise<MiniflareOptions> {
     const backend = createBackend(s, async (deploymentId, request) => {
       const found = findDeployment(deploymentId);
@@ -205,50 +226,34 @@ export function createRuntime(s: Services): Runtime {
         modules: true,
         script: 'export default { fetch() { return new Response("idle"); } }',
         compatibilityDate: '2024-01-01',
+        // Every bucket, bound by its name, so the REST API's object routes reach the storage the sites use.
+        r2Buckets: Object.fromEntries(Object.keys(s.state.doc.r2).map((n) => [n, n])),
       },
     ];
-    for (const key of [...wanted]) {
-      if (key.startsWith('pages-')) {
-        const found = findDeployment(key.slice('pages-'.length));
-        if (!found?.d.files.worker) {
-          wanted.delete(key);
-          continue;
-        }
-        const code = await loadDeploymentCode(found.d);
-        const { plan, config } = pagesPlan(found.p, found.d);
-        workers.push(
-          workerOptions(
-            key,
-            code.modules,
-            code.mainModule,
-            plan,
-            config.compatibility_date,
-            config.compatibility_flags,
-            backend,
-          ),
-        );
-      } else if (key.startsWith('script-')) {
-        const script = s.state.doc.scripts[key.slice('script-'.length)];
-        if (!script) {
-          wanted.delete(key);
-          continue;
-        }
-        const modules = readScriptModules(s, script.name, script.modules);
-        const meta = script.metadata;
-        const plan = scriptPlan((meta.bindings ?? []) as Array<Record<string, unknown>>);
-        const mainModule = String(meta.main_module ?? meta.body_part ?? modules[0]?.path);
-        workers.push(
-          workerOptions(key, modules, mainModule, plan, meta.compatibility_date, meta.compatibility_flags, backend),
-        );
-      }
+    // Besides what was requested, a queue's consumer must run to receive messages, and a service binding's target to
+    // answer: all Workers share this one Miniflare, so queues and service bindings connect them natively.
+    const pending = [...wanted, ...consumerScripts(s).map((n) => `script-${n}`)];
+    const added = new Set<string>();
+    const needs = (script: string): ServiceTarget => {
+      if (!s.state.doc.scripts[script])
+        return () => new Response(`No Worker named "${script}" on this account.`, { status: 503 });
+      pending.push(`script-${script}`);
+      return `script-${script}`;
+    };
+    for (let key = pending.shift(); key !== undefined; key = pending.shift()) {
+      if (added.has(key)) continue;
+      added.add(key);
+      const options = await optionsOf(key, backend, needs);
+      if (options) workers.push(options);
+      else wanted.delete(key);
     }
-    return { workers, host: '127.0.0.1', port: 0 } as MiniflareOptions;
+    return { workers, host: '127.0.0.1', port: 0, r2Persist: join(s.dataDir, 'r2') } as MiniflareOptions;
   }
 
   /** Serialised so concurrent requests never reconfigure Miniflare twice at once. */
-  function ensure(key: string): Promise<Miniflare> {
+  function ensure(key: string | undefined): Promise<Miniflare> {
     const run = queue.then(async () => {
-      if (!wanted.has(key)) {
+      if (key !== undefined && !wanted.has(key)) {
         wanted.add(key);
         dirty = true;
       }
@@ -328,6 +333,10 @@ export function createRuntime(s: Services): Runtime {
       }
       await writeResponse(res, response);
       return true;
+    },
+    async r2Bucket(name) {
+      const instance = await ensure(undefined);
+      return (await instance.getR2Bucket(name, 'emulator-idle')) as R2BucketHandle;
     },
     async dispose() {
       await queue.catch(() => {});

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { D1Meta } from '../d1/types.ts';
 import type { KvNamespaceMeta } from '../kv/types.ts';
 import type { Deployment, PagesDomain, PagesProject } from '../pages/types.ts';
+import type { QueueMeta } from '../queues/types.ts';
+import type { R2BucketMeta } from '../r2/types.ts';
 import type { WorkerScript } from '../workers/types.ts';
 
-/** Everything except D1 rows, KV values and file blobs: small, so kept as one JSON document rewritten on change. */
+/** Everything except D1 rows, KV values, R2 objects and file blobs: small, so kept as one JSON document rewritten on change. */
 export interface StateDocument {
   d1: Record<string, D1Meta>;
   kv: Record<string, KvNamespaceMeta>;
@@ -14,6 +16,10 @@ export interface StateDocument {
   domains: Record<string, PagesDomain[]>;
   scripts: Record<string, WorkerScript>;
   subdomain: string | null;
+  /** R2 buckets by name. */
+  r2: Record<string, R2BucketMeta>;
+  /** Queues by queue_id. */
+  queues: Record<string, QueueMeta>;
 }
 
 const empty = (): StateDocument => ({
@@ -24,6 +30,8 @@ const empty = (): StateDocument => ({
   domains: {},
   scripts: {},
   subdomain: null,
+  r2: {},
+  queues: {},
 });
 
 export class StateStore {

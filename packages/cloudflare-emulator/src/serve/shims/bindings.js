@@ -1,4 +1,5 @@
-// Runs inside workerd, next to the deployed code. D1 and KV bindings talk to the emulator process through the
+// Runs inside workerd, next to the deployed code. (R2, queues, rate limiters and service bindings are Miniflare's own
+// and arrive in env as they are.) D1 and KV bindings talk to the emulator process through the
 // __EMULATOR service binding, so sites read and write exactly the storage the REST API serves.
 
 async function call(backend, path, init) {
@@ -173,6 +174,17 @@ class BrowserUnavailable {
   }
 }
 
+// Workers AI runs only on Cloudflare: the binding exists so code that holds it starts, and every call says it is not
+// emulated (a 503 for fetch-style use, a thrown error for run()).
+class AiUnavailable {
+  async run() {
+    throw new Error('Workers AI is not emulated locally (503): the binding exists, its models do not.');
+  }
+  async fetch() {
+    return new Response('Workers AI is not emulated locally.', { status: 503 });
+  }
+}
+
 /** Build the env the deployed code sees from the binding plan the emulator wrote into the entry module. */
 export function buildEnv(env, plan) {
   const backend = env.__EMULATOR;
@@ -183,6 +195,7 @@ export function buildEnv(env, plan) {
     else if (b.type === 'kv') out[name] = new KVNamespace(backend, b.id);
     else if (b.type === 'assets') out[name] = new Assets(backend, b.deployment);
     else if (b.type === 'browser') out[name] = new BrowserUnavailable();
+    else if (b.type === 'ai') out[name] = new AiUnavailable();
     else if (b.type === 'value') out[name] = b.value;
   }
   return out;
