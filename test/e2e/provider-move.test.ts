@@ -16,8 +16,11 @@ import { makeWorkCopyAt, overlayCurrent } from './support/work-copy';
  * `command:local:Command`: what every existing stack was deployed with before the provider plugin.
  */
 const DYNAMIC_PROVIDERS_COMMIT = 'c49d09e9e17219596324cc29a05fe5ed0010aaa1';
-/** The program: what moves to the current code. The apps, their migrations and the lockfile stay as deployed. */
-const PROGRAM_PATHS = ['infra', 'stacks', 'scripts', 'Pulumi.yaml'];
+/**
+ * The program: what moves to the current code. The apps, their migrations, the lockfile and the stack files stay as
+ * deployed (the current stack files enable Workers those apps do not have yet; bindings-move.test.ts moves the rest).
+ */
+const PROGRAM_PATHS = ['infra', 'scripts', 'Pulumi.yaml'];
 const APPS = ['space', 'io', 'agency', 'ltd'] as const;
 const TOKEN = 'e2e-move-emulator-token-0000000000000000000';
 const toolchain = findToolchain();
