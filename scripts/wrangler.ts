@@ -127,7 +127,7 @@ export async function runStackWrangler(pkg: string, stack: string, args: readonl
     const command = stackCommand(args, target.projectName, configPath);
     const bound = found
       ? `, ${Object.entries(found.targets)
-          .map(([key, t]) => `${key.split(':')[0]} ${t.physicalName}`)
+          .map(([key, t]) => `${kindOf(key.split(':')[0] as string).resource?.label} ${t.physicalName} ${t.ref}`)
           .join(', ')} (from ${found.source})`
       : '';
     const api = target.wranglerEnv.CLOUDFLARE_API_BASE_URL;

@@ -115,7 +115,7 @@ describe.runIf(ready)('adopting sites made by hand with wrangler, then operating
     const definition = readFileSync(prodDefinition, 'utf8');
     expect(definition).toContain('customDomains: {},');
     writeFileSync(prodDefinition, definition.replace('customDomains: {},', `customDomains: { ltd: ['${DOMAIN}'] },`));
-    // With the bearer secret the motion-extractor Worker is deployed with (infra/plan/worker-secrets.ts).
+    // With the secrets the packages declare (infra/bindings/secrets.ts names their config keys).
     // prod refuses a token in its config (infra/config.ts): it comes from the environment, as in the deploy job.
     cli.env.CLOUDFLARE_API_TOKEN = TOKEN;
     await cli.initStackOnEmulator('prod', emulator, {
@@ -198,6 +198,17 @@ describe.runIf(ready)('adopting sites made by hand with wrangler, then operating
       JSON.stringify({ name: 'motion-extractor', main: 'index.js', compatibility_date: '2026-07-01' }),
     );
     await wrangler(worker, ['deploy']);
+    // space's media bucket, io's search queue and the Worker that consumes it, also by hand.
+    await wrangler(worker, ['r2', 'bucket', 'create', 'createsomething-space-media']);
+    await wrangler(worker, ['queues', 'create', 'createsomething-io-searches']);
+    const recorder = join(scratch, 'by-hand', 'search-recorder');
+    mkdirSync(recorder, { recursive: true });
+    writeFileSync(join(recorder, 'index.js'), `export default { fetch: () => new Response('${PLACEHOLDER}') };\n`);
+    writeFileSync(
+      join(recorder, 'wrangler.jsonc'),
+      JSON.stringify({ name: 'search-recorder', main: 'index.js', compatibility_date: '2026-07-01' }),
+    );
+    await wrangler(recorder, ['deploy']);
     timings.push(`by hand ${seconds(started)}`);
 
     for (const app of APPS) {
@@ -213,7 +224,9 @@ describe.runIf(ready)('adopting sites made by hand with wrangler, then operating
     const got = await pnpm(['wrangler', 'ltd', '--stack', 'prod', '--', 'kv', 'key', 'get', '--binding', 'KV', 'home']);
     expect(got.code, got.stderr).toBe(0);
     expect(got.stdout.trim()).toBe('hand-written ltd');
-    expect(got.stderr).toContain(`D1 ${hand.ltd?.databaseId}, KV ${hand.ltd?.kvNamespaceId} (from a lookup by name`);
+    expect(got.stderr).toContain(
+      `D1 database createsomething-ltd ${hand.ltd?.databaseId}, KV namespace createsomething-ltd ${hand.ltd?.kvNamespaceId} (from a lookup by name`,
+    );
   }, 120_000);
 
   it('3. pnpm adopt imports all of it into the prod stack, protected, and a second run changes nothing', async () => {
@@ -251,11 +264,20 @@ describe.runIf(ready)('adopting sites made by hand with wrangler, then operating
     expect(table).toMatch(
       /ltd-domain-createsomething\.ltd \(PagesDomain\)\s+createsomething\.ltd\s+found createsomething\.ltd\s+adopt\n/,
     );
+    expect(table).toMatch(
+      /space-bucket-media \(R2Bucket\)\s+createsomething-space-media\s+found createsomething-space-media\s+adopt \(protected\)/,
+    );
+    expect(table).toMatch(
+      /io-queue-searches \(Queue\)\s+createsomething-io-searches\s+found \S+\s+adopt \(protected\)/,
+    );
+    expect(table).toMatch(
+      /io-search-recorder-script \(WorkersScript\)\s+search-recorder\s+found search-recorder\s+adopt\n/,
+    );
     expect(table).not.toMatch(/will be created|REFUSED/);
 
     const resources = await state();
-    const guarded = resources.filter((r) => /D1Database|WorkersKvNamespace|PagesProject$/.test(r.type));
-    expect(guarded).toHaveLength(APPS.length * 3);
+    const guarded = resources.filter((r) => /D1Database|WorkersKvNamespace|PagesProject|R2Bucket|Queue$/.test(r.type));
+    expect(guarded).toHaveLength(APPS.length * 3 + 2);
     expect(guarded.every((r) => r.protect === true)).toBe(true);
     expect(resources.find((r) => r.type.endsWith('WorkersScript'))?.protect).toBeFalsy();
 
@@ -277,13 +299,14 @@ describe.runIf(ready)('adopting sites made by hand with wrangler, then operating
       `[e2e adopt] preview after adopt: ${JSON.stringify(preview.changeSummary)}\n  ${changed.join('\n  ')}`,
     );
     const handMade =
-      /\s(cloudflare:index\/(d1Database|workersKvNamespace|pagesProject|pagesDomain|workersScript|workersScriptSubdomain):\S+)\s/;
+      /\s(cloudflare:index\/(d1Database|workersKvNamespace|r2Bucket|queue|pagesProject|pagesDomain|workersScript|workersScriptSubdomain):\S+)\s/;
     for (const step of changed.filter((s) => handMade.test(s))) expect(step).toMatch(/^update /);
-    expect(changed.filter((s) => /D1Database|WorkersKvNamespace|PagesDomain/.test(s))).toEqual([]);
-    // What may be created: the program's own records and the deployments.
+    expect(changed.filter((s) => /D1Database|WorkersKvNamespace|R2Bucket|:Queue |PagesDomain/.test(s))).toEqual([]);
+    // What may be created: the program's own records, the deployments, and the queue's consumer (Cloudflare's
+    // provider cannot import one: it attaches to the adopted queue and Worker).
     for (const step of changed.filter((s) => !handMade.test(s)))
       expect(step).toMatch(
-        /^create (create-something:index:PagesDeployment|command:local:Command|createsomething:(d1:Migrations|pages:Bindings|pages:Deployment)) /,
+        /^create (create-something:index:PagesDeployment|command:local:Command|createsomething:(d1:Migrations|pages:Bindings|pages:Deployment)|cloudflare:index\/queueConsumer:QueueConsumer) /,
       );
   }, 300_000);
 
@@ -343,7 +366,7 @@ describe.runIf(ready)('adopting sites made by hand with wrangler, then operating
     for (const result of [select, migrations, key, deployments]) {
       expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
       expect(result.stderr).toContain(
-        `D1 ${hand.ltd?.databaseId}, KV ${hand.ltd?.kvNamespaceId} (from the stack's outputs)`,
+        `D1 database createsomething-ltd ${hand.ltd?.databaseId}, KV namespace createsomething-ltd ${hand.ltd?.kvNamespaceId} (from the stack's outputs)`,
       );
     }
     expect((JSON.parse(select.stdout) as { results: unknown[] }[])[0]?.results).toEqual([
