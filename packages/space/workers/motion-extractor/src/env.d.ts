@@ -3,10 +3,12 @@ import type {
   BrowserRun as CfBrowserRun,
   D1Database as CfD1Database,
   KVNamespace as CfKVNamespace,
+  RateLimit as CfRateLimit,
 } from '@cloudflare/workers-types';
 
 declare global {
   type D1Database = CfD1Database;
   type KVNamespace<K extends string = string> = CfKVNamespace<K>;
   type BrowserRun = CfBrowserRun;
+  type RateLimit = CfRateLimit;
 }

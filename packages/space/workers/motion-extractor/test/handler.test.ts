@@ -36,7 +36,13 @@ function fakeBrowser(evaluate: () => Promise<unknown>) {
   return { page, browser, launch };
 }
 
-const env = () => ({ DB: storage.db, KV: storage.kv, BROWSER: {} as BrowserRun, API_TOKEN: TEST_TOKEN });
+const env = () => ({
+  DB: storage.db,
+  KV: storage.kv,
+  RATE_LIMITER: storage.limiter,
+  BROWSER: {} as BrowserRun,
+  API_TOKEN: TEST_TOKEN,
+});
 const get = (url: string) => new Request(`http://worker/?url=${encodeURIComponent(url)}`, { headers: AUTH });
 
 describe('fresh extraction with a browser', () => {
@@ -169,7 +175,7 @@ describe('fresh extraction with a browser', () => {
     expect(await storage.kv.get(await cacheKey(url))).toBeNull();
   });
 
-  it('names missing DB/KV bindings with a 500', async () => {
+  it('names missing DB/KV/RATE_LIMITER bindings with a 500', async () => {
     const res = await handle(
       get('https://example.com'),
       { BROWSER: {} as BrowserRun, API_TOKEN: TEST_TOKEN },
@@ -177,7 +183,7 @@ describe('fresh extraction with a browser', () => {
     );
     expect(res.status).toBe(500);
     expect(((await res.json()) as { error: string }).error).toBe(
-      'Missing binding: DB (D1 database), KV (KV namespace). Bind it in wrangler.jsonc.',
+      'Missing binding: DB (D1 database), KV (KV namespace), RATE_LIMITER (rate limit). Bind it in wrangler.jsonc.',
     );
   });
 });
