@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { D1Database, KVNamespace } from '@cloudflare/workers-types';
+import type { D1Database, KVNamespace, R2Bucket } from '@cloudflare/workers-types';
 import { Miniflare } from 'miniflare';
 import { unstable_readConfig } from 'wrangler';
 import { applyMigrations } from './d1.ts';
 
 /**
- * Serves an app's built Pages output (`.svelte-kit/cloudflare`) on Miniflare, as Cloudflare Pages would.
+ * Serves an app's built Pages output (`.svelte-kit/cloudflare`) on Miniflare, as Cloudflare Pages would, with the
+ * D1, KV and R2 bindings its wrangler.jsonc declares.
  * Every app's tests use it through their own test/harness.ts, which only says where the app lives.
  */
 
@@ -29,6 +30,8 @@ export interface RunningApp {
   mf: Miniflare;
   db: D1Database;
   kv: KVNamespace;
+  /** The R2 buckets wrangler.jsonc declares, by binding name (empty without bindings). */
+  r2: Record<string, R2Bucket>;
   /** KV methods the app called, in order, when started with `watchKv` (empty otherwise). */
   kvCalls: string[];
   /** GET or POST against the app; `form` posts urlencoded fields from the app's own origin (passes CSRF checks). */
@@ -107,6 +110,7 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
     const kvNs = config.kv_namespaces[0];
     const kvNamespace = bindings && kvNs ? { [kvNs.binding]: kvNs.id ?? kvNs.binding } : {};
     const kvCalls: string[] = [];
+    const r2Buckets = config.r2_buckets;
     const watching = watchKv && bindings && kvNs !== undefined;
     const app = {
       name: 'app',
@@ -119,6 +123,11 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
       serviceBindings: { ASSETS: serveAsset },
       bindings: vars,
       d1Databases: bindings && d1 ? { [d1.binding]: d1.database_id ?? d1.binding } : {},
+      r2Buckets: bindings
+        ? Object.fromEntries(
+            r2Buckets.map((b: { binding: string; bucket_name?: string }) => [b.binding, b.bucket_name ?? b.binding]),
+          )
+        : {},
       ...(watching
         ? { wrappedBindings: { [kvNs.binding]: { scriptName: 'kv-watcher' } } }
         : { kvNamespaces: kvNamespace }),
@@ -138,7 +147,9 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
     const url = await mf.ready;
     let db = undefined as unknown as D1Database;
     let kv = undefined as unknown as KVNamespace;
+    const r2: Record<string, R2Bucket> = {};
     if (bindings) {
+      for (const { binding } of r2Buckets) r2[binding] = (await mf.getR2Bucket(binding)) as unknown as R2Bucket;
       db = (await mf.getD1Database('DB')) as unknown as D1Database;
       kv = (watching
         ? await mf.getKVNamespace('INNER', 'kv-watcher')
@@ -153,6 +164,7 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
       mf,
       db,
       kv,
+      r2,
       kvCalls,
       request(pathname, init = {}) {
         const target = new URL(pathname, url);

@@ -3,6 +3,7 @@ import type {
   BrowserRun as CfBrowserRun,
   D1Database as CfD1Database,
   KVNamespace as CfKVNamespace,
+  R2Bucket as CfR2Bucket,
   RateLimit as CfRateLimit,
 } from '@cloudflare/workers-types';
 
@@ -11,4 +12,5 @@ declare global {
   type KVNamespace<K extends string = string> = CfKVNamespace<K>;
   type BrowserRun = CfBrowserRun;
   type RateLimit = CfRateLimit;
+  type R2Bucket = CfR2Bucket;
 }

@@ -43,11 +43,13 @@ export async function handle(request: Request, env: Partial<Env>, launch: Launch
   const missing = [
     !env.DB && 'DB (D1 database)',
     !env.KV && 'KV (KV namespace)',
+    !env.MEDIA && 'MEDIA (R2 bucket)',
     !env[RATE_LIMIT_BINDING] && `${RATE_LIMIT_BINDING} (rate limit)`,
   ].filter(Boolean);
   if (missing.length > 0) return problem(500, `Missing binding: ${missing.join(', ')}. Bind it in wrangler.jsonc.`);
   const db = env.DB as D1Database;
   const kv = env.KV as KVNamespace;
+  const media = env.MEDIA as R2Bucket;
 
   if (!(await withinLimit(env[RATE_LIMIT_BINDING] as RateLimit, request))) {
     return problem(429, `Too many calls from this client. Retry after ${RETRY_AFTER_SECONDS} s.`, {
@@ -71,7 +73,7 @@ export async function handle(request: Request, env: Partial<Env>, launch: Launch
     throw error;
   }
 
-  const cached = await readCache(kv, url);
+  const cached = await readCache(kv, media, url);
   if (cached) {
     await recordHistory(db, cached.report, 'cache');
     return json({ cached: true, created: cached.created, report: cached.report });
@@ -110,7 +112,7 @@ export async function handle(request: Request, env: Partial<Env>, launch: Launch
     await browser.close();
   }
   const created = Date.now();
-  await writeCache(kv, report, created);
+  await writeCache(kv, media, report, created);
   await recordHistory(db, report, 'browser');
   return json({ cached: false, created, report });
 }

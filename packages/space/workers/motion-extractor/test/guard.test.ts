@@ -123,7 +123,11 @@ describe('fails closed', () => {
   });
 
   it('without its rate limiter, serving nobody rather than everybody', async () => {
-    const res = await handle(history(), { DB: storage.db, KV: storage.kv, API_TOKEN: TEST_TOKEN }, noBrowser);
+    const res = await handle(
+      history(),
+      { DB: storage.db, KV: storage.kv, MEDIA: storage.media, API_TOKEN: TEST_TOKEN },
+      noBrowser,
+    );
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({
       error: 'Missing binding: RATE_LIMITER (rate limit). Bind it in wrangler.jsonc.',

@@ -15,6 +15,8 @@ export interface RunningWorker {
   url: URL;
   db: D1Database;
   kv: KVNamespace;
+  /** The space app's R2 bucket MEDIA, where the reports are. */
+  media: R2Bucket;
   /** The Worker's own RATE_LIMITER binding, for tests that call the handler in Node. */
   limiter: RateLimit;
   stop(): Promise<void>;
@@ -33,14 +35,15 @@ export function configuredRateLimiter() {
 }
 
 /**
- * The bundled Worker (dist/index.js) on Miniflare with the space app's D1 (all of its migrations applied), KV and
- * RATE_LIMITER (Miniflare's own limiter, the period from wrangler.jsonc). There is no BROWSER binding: Miniflare has
+ * The bundled Worker (dist/index.js) on Miniflare with the space app's D1 (all of its migrations applied), KV, the
+ * R2 bucket MEDIA and RATE_LIMITER (Miniflare's own limiter, the period from wrangler.jsonc). There is no BROWSER binding: Miniflare has
  * no Browser Rendering, exactly like local dev. API_TOKEN is TEST_TOKEN.
  */
 export async function startWorker({ rateLimit = 10_000 }: WorkerOptions = {}): Promise<RunningWorker> {
   const d1 = config.d1_databases[0];
   const kv = config.kv_namespaces[0];
-  if (!d1 || !kv) throw new Error('wrangler.jsonc must declare DB and KV');
+  const media = config.r2_buckets[0];
+  if (!d1 || !kv || !media) throw new Error('wrangler.jsonc must declare DB, KV and MEDIA');
   const limiter = configuredRateLimiter();
   const mf = new Miniflare({
     host: '127.0.0.1',
@@ -51,6 +54,7 @@ export async function startWorker({ rateLimit = 10_000 }: WorkerOptions = {}): P
     compatibilityFlags: config.compatibility_flags,
     d1Databases: { DB: d1.database_id ?? 'DB' },
     kvNamespaces: { KV: kv.id ?? 'KV' },
+    r2Buckets: { [media.binding]: media.bucket_name ?? media.binding },
     ratelimits: {
       [limiter.name]: { namespace_id: limiter.namespace_id, simple: { ...limiter.simple, limit: rateLimit } },
     },
@@ -64,6 +68,7 @@ export async function startWorker({ rateLimit = 10_000 }: WorkerOptions = {}): P
     url,
     db,
     kv: (await mf.getKVNamespace('KV')) as unknown as KVNamespace,
+    media: (await mf.getR2Bucket('MEDIA')) as unknown as R2Bucket,
     limiter: (await mf.getBindings<{ RATE_LIMITER: RateLimit }>()).RATE_LIMITER,
     stop: () => mf.dispose(),
   };
