@@ -47,8 +47,11 @@ export interface StartOptions {
   bindings?: boolean;
   /** KV entries written before the first request. */
   seedKv?: Record<string, string>;
-  /** Plain-text environment variables and secrets, as the Pages project would bind them. */
-  vars?: Record<string, string>;
+  /**
+   * Plain-text environment variables and secrets, as the Pages project would bind them, over the default
+   * `{ VISITOR_KEY: TEST_VISITOR_KEY }`; a name given `undefined` is not bound at all.
+   */
+  vars?: Record<string, string | undefined>;
   /** Record every KV method the app calls (`kvCalls`), through a wrapper around the real namespace. */
   watchKv?: boolean;
 }
@@ -69,6 +72,17 @@ export default function (env) {
   return watched;
 }
 `;
+
+/** The VISITOR_KEY every app is started with (a deployed project gets its own secret, one per stack). */
+export const TEST_VISITOR_KEY = 'app-kit-test-visitor-key-0123456789abcdef';
+
+/** The vars to bind: the defaults, then the test's own, leaving out those set to `undefined`. */
+function boundVars(vars: Record<string, string | undefined>): Record<string, string> {
+  const merged = { VISITOR_KEY: TEST_VISITOR_KEY, ...vars };
+  return Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
 
 export interface PagesHarness {
   /** The app directory (holds wrangler.jsonc). */
@@ -121,7 +135,7 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
       compatibilityDate: config.compatibility_date,
       compatibilityFlags: config.compatibility_flags,
       serviceBindings: { ASSETS: serveAsset },
-      bindings: vars,
+      bindings: boundVars(vars),
       d1Databases: bindings && d1 ? { [d1.binding]: d1.database_id ?? d1.binding } : {},
       r2Buckets: bindings
         ? Object.fromEntries(

@@ -19,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
     const query = querySchema.safeParse(raw);
     if (!query.success)
       throw error(400, `${query.error.issues[0]?.message} (you searched for "${raw.slice(0, 120)}").`);
-    const limit = await limitRequest(event, db, SEARCH_LIMIT, await clientId(event.request));
+    const limit = await limitRequest(event, db, SEARCH_LIMIT, await clientId(event));
     if (!limit.allowed) throw error(429, limit.message);
     results = await search(db, kv, query.data);
   }

@@ -14,7 +14,7 @@ export const GET: RequestHandler = async (event) => {
   if (!query.success)
     return json({ error: `Bad query parameter q: ${query.error.issues[0]?.message}` }, { status: 400 });
   // Each search is recorded in D1: a write, so it counts against the client's limit (429 with Retry-After over it).
-  const limit = await limitRequest(event, db, SEARCH_LIMIT, await clientId(event.request));
+  const limit = await limitRequest(event, db, SEARCH_LIMIT, await clientId(event));
   if (!limit.allowed) return json({ error: limit.message }, { status: 429 });
   const outcome = await search(db, kv, query.data);
   return json({ query: outcome.query, cached: outcome.hit, created: outcome.created, results: outcome.value });
