@@ -8,7 +8,7 @@ import { applyMigrations } from './d1.ts';
 
 /**
  * Serves an app's built Pages output (`.svelte-kit/cloudflare`) on Miniflare, as Cloudflare Pages would, with the
- * D1, KV and R2 bindings its wrangler.jsonc declares.
+ * D1, KV, R2 and queue producer bindings its wrangler.jsonc declares.
  * Every app's tests use it through their own test/harness.ts, which only says where the app lives.
  */
 
@@ -32,6 +32,11 @@ export interface RunningApp {
   kv: KVNamespace;
   /** The R2 buckets wrangler.jsonc declares, by binding name (empty without bindings). */
   r2: Record<string, R2Bucket>;
+  /**
+   * Messages the app sent to its queues (wrangler.jsonc `queues.producers`), in the order a collector Worker
+   * consumed them: the consumers themselves are Workers of their own, tested on their own.
+   */
+  queued: { queue: string; body: unknown }[];
   /** KV methods the app called, in order, when started with `watchKv` (empty otherwise). */
   kvCalls: string[];
   /** GET or POST against the app; `form` posts urlencoded fields from the app's own origin (passes CSRF checks). */
@@ -84,6 +89,21 @@ function boundVars(vars: Record<string, string | undefined>): Record<string, str
   );
 }
 
+/** Consumes the app's queues in place of their real consumers, reporting each message to the test process. */
+const QUEUE_COLLECTOR = `
+export default {
+  async queue(batch, env) {
+    for (const message of batch.messages) {
+      await env.REPORT.fetch('http://collector/', {
+        method: 'POST',
+        body: JSON.stringify({ queue: batch.queue, body: message.body }),
+      });
+      message.ack();
+    }
+  },
+};
+`;
+
 export interface PagesHarness {
   /** The app directory (holds wrangler.jsonc). */
   ROOT: string;
@@ -125,6 +145,8 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
     const kvNamespace = bindings && kvNs ? { [kvNs.binding]: kvNs.id ?? kvNs.binding } : {};
     const kvCalls: string[] = [];
     const r2Buckets = config.r2_buckets;
+    const producers: { binding: string; queue: string }[] = bindings ? (config.queues.producers ?? []) : [];
+    const queued: { queue: string; body: unknown }[] = [];
     const watching = watchKv && bindings && kvNs !== undefined;
     const app = {
       name: 'app',
@@ -142,6 +164,7 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
             r2Buckets.map((b: { binding: string; bucket_name?: string }) => [b.binding, b.bucket_name ?? b.binding]),
           )
         : {},
+      queueProducers: Object.fromEntries(producers.map((p) => [p.binding, { queueName: p.queue }])),
       ...(watching
         ? { wrappedBindings: { [kvNs.binding]: { scriptName: 'kv-watcher' } } }
         : { kvNamespaces: kvNamespace }),
@@ -157,7 +180,20 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
         },
       },
     };
-    const mf = new Miniflare({ host: '127.0.0.1', port: 0, workers: watching ? [app, watcher] : [app] });
+    const collector = {
+      name: 'queue-collector',
+      modules: [{ type: 'ESModule' as const, path: 'queue-collector.js', contents: QUEUE_COLLECTOR }],
+      // Delivered at once (no batching delay), so a test sees a message as soon as it is sent.
+      queueConsumers: Object.fromEntries(producers.map((p) => [p.queue, { maxBatchTimeout: 0 }])),
+      serviceBindings: {
+        REPORT: async (request: Request) => {
+          queued.push((await request.json()) as { queue: string; body: unknown });
+          return new Response(null, { status: 204 });
+        },
+      },
+    };
+    const workers = [app, ...(watching ? [watcher] : []), ...(producers.length > 0 ? [collector] : [])];
+    const mf = new Miniflare({ host: '127.0.0.1', port: 0, workers });
     const url = await mf.ready;
     let db = undefined as unknown as D1Database;
     let kv = undefined as unknown as KVNamespace;
@@ -179,6 +215,7 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
       db,
       kv,
       r2,
+      queued,
       kvCalls,
       request(pathname, init = {}) {
         const target = new URL(pathname, url);
