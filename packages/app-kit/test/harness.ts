@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { D1Database, KVNamespace } from '@cloudflare/workers-types';
+import type { D1Database, KVNamespace, R2Bucket } from '@cloudflare/workers-types';
 import { Miniflare } from 'miniflare';
 import { unstable_readConfig } from 'wrangler';
 import { applyMigrations } from './d1.ts';
 
 /**
- * Serves an app's built Pages output (`.svelte-kit/cloudflare`) on Miniflare, as Cloudflare Pages would.
+ * Serves an app's built Pages output (`.svelte-kit/cloudflare`) on Miniflare, as Cloudflare Pages would, with the
+ * D1, KV, R2 and queue producer bindings its wrangler.jsonc declares.
  * Every app's tests use it through their own test/harness.ts, which only says where the app lives.
  */
 
@@ -29,6 +30,13 @@ export interface RunningApp {
   mf: Miniflare;
   db: D1Database;
   kv: KVNamespace;
+  /** The R2 buckets wrangler.jsonc declares, by binding name (empty without bindings). */
+  r2: Record<string, R2Bucket>;
+  /**
+   * Messages the app sent to its queues (wrangler.jsonc `queues.producers`), in the order a collector Worker
+   * consumed them: the consumers themselves are Workers of their own, tested on their own.
+   */
+  queued: { queue: string; body: unknown }[];
   /** KV methods the app called, in order, when started with `watchKv` (empty otherwise). */
   kvCalls: string[];
   /** GET or POST against the app; `form` posts urlencoded fields from the app's own origin (passes CSRF checks). */
@@ -44,8 +52,11 @@ export interface StartOptions {
   bindings?: boolean;
   /** KV entries written before the first request. */
   seedKv?: Record<string, string>;
-  /** Plain-text environment variables and secrets, as the Pages project would bind them. */
-  vars?: Record<string, string>;
+  /**
+   * Plain-text environment variables and secrets, as the Pages project would bind them, over the default
+   * `{ VISITOR_KEY: TEST_VISITOR_KEY }`; a name given `undefined` is not bound at all.
+   */
+  vars?: Record<string, string | undefined>;
   /** Record every KV method the app calls (`kvCalls`), through a wrapper around the real namespace. */
   watchKv?: boolean;
 }
@@ -65,6 +76,32 @@ export default function (env) {
   }
   return watched;
 }
+`;
+
+/** The VISITOR_KEY every app is started with (a deployed project gets its own secret, one per stack). */
+export const TEST_VISITOR_KEY = 'app-kit-test-visitor-key-0123456789abcdef';
+
+/** The vars to bind: the defaults, then the test's own, leaving out those set to `undefined`. */
+function boundVars(vars: Record<string, string | undefined>): Record<string, string> {
+  const merged = { VISITOR_KEY: TEST_VISITOR_KEY, ...vars };
+  return Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+/** Consumes the app's queues in place of their real consumers, reporting each message to the test process. */
+const QUEUE_COLLECTOR = `
+export default {
+  async queue(batch, env) {
+    for (const message of batch.messages) {
+      await env.REPORT.fetch('http://collector/', {
+        method: 'POST',
+        body: JSON.stringify({ queue: batch.queue, body: message.body }),
+      });
+      message.ack();
+    }
+  },
+};
 `;
 
 export interface PagesHarness {
@@ -107,6 +144,9 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
     const kvNs = config.kv_namespaces[0];
     const kvNamespace = bindings && kvNs ? { [kvNs.binding]: kvNs.id ?? kvNs.binding } : {};
     const kvCalls: string[] = [];
+    const r2Buckets = config.r2_buckets;
+    const producers: { binding: string; queue: string }[] = bindings ? (config.queues.producers ?? []) : [];
+    const queued: { queue: string; body: unknown }[] = [];
     const watching = watchKv && bindings && kvNs !== undefined;
     const app = {
       name: 'app',
@@ -117,8 +157,14 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
       compatibilityDate: config.compatibility_date,
       compatibilityFlags: config.compatibility_flags,
       serviceBindings: { ASSETS: serveAsset },
-      bindings: vars,
+      bindings: boundVars(vars),
       d1Databases: bindings && d1 ? { [d1.binding]: d1.database_id ?? d1.binding } : {},
+      r2Buckets: bindings
+        ? Object.fromEntries(
+            r2Buckets.map((b: { binding: string; bucket_name?: string }) => [b.binding, b.bucket_name ?? b.binding]),
+          )
+        : {},
+      queueProducers: Object.fromEntries(producers.map((p) => [p.binding, { queueName: p.queue }])),
       ...(watching
         ? { wrappedBindings: { [kvNs.binding]: { scriptName: 'kv-watcher' } } }
         : { kvNamespaces: kvNamespace }),
@@ -134,11 +180,26 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
         },
       },
     };
-    const mf = new Miniflare({ host: '127.0.0.1', port: 0, workers: watching ? [app, watcher] : [app] });
+    const collector = {
+      name: 'queue-collector',
+      modules: [{ type: 'ESModule' as const, path: 'queue-collector.js', contents: QUEUE_COLLECTOR }],
+      // Delivered at once (no batching delay), so a test sees a message as soon as it is sent.
+      queueConsumers: Object.fromEntries(producers.map((p) => [p.queue, { maxBatchTimeout: 0 }])),
+      serviceBindings: {
+        REPORT: async (request: Request) => {
+          queued.push((await request.json()) as { queue: string; body: unknown });
+          return new Response(null, { status: 204 });
+        },
+      },
+    };
+    const workers = [app, ...(watching ? [watcher] : []), ...(producers.length > 0 ? [collector] : [])];
+    const mf = new Miniflare({ host: '127.0.0.1', port: 0, workers });
     const url = await mf.ready;
     let db = undefined as unknown as D1Database;
     let kv = undefined as unknown as KVNamespace;
+    const r2: Record<string, R2Bucket> = {};
     if (bindings) {
+      for (const { binding } of r2Buckets) r2[binding] = (await mf.getR2Bucket(binding)) as unknown as R2Bucket;
       db = (await mf.getD1Database('DB')) as unknown as D1Database;
       kv = (watching
         ? await mf.getKVNamespace('INNER', 'kv-watcher')
@@ -153,6 +214,8 @@ export function pagesHarness(appDir: string | URL): PagesHarness {
       mf,
       db,
       kv,
+      r2,
+      queued,
       kvCalls,
       request(pathname, init = {}) {
         const target = new URL(pathname, url);

@@ -1,6 +1,6 @@
 import type { D1Database } from '@cloudflare/workers-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRequest, limitRequest } from '../src/server/rate-limit.ts';
+import { countRequest, limitRequest, peekRequest } from '../src/server/rate-limit.ts';
 import { sharedTablesDb } from './miniflare-d1.ts';
 
 let db: D1Database;
@@ -55,5 +55,28 @@ describe('countRequest (D1 upsert)', () => {
     expect(refused.allowed).toBe(false);
     expect(set).toEqual([{ 'retry-after': String(!refused.allowed && refused.retryAfterSeconds) }]);
     expect(Number(set[0]?.['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('peekRequest (read only)', () => {
+  const peek = { name: 'peek', limit: 3, windowSeconds: 60 };
+  const rows = async () => (await db.prepare("SELECT COUNT(*) AS n FROM rate_limits WHERE rule = 'peek'").first())?.n;
+
+  it('allows while the counted requests are under the limit, and writes nothing', async () => {
+    expect(await peekRequest(db, peek, 'p', start)).toEqual({ allowed: true, remaining: 2 });
+    expect(await peekRequest(db, peek, 'p', start)).toEqual({ allowed: true, remaining: 2 });
+    expect(await rows()).toBe(0);
+  });
+
+  it('refuses once the limit has been counted (elsewhere) in this window, with the time to the next', async () => {
+    for (let i = 0; i < 3; i++) await countRequest(db, peek, 'p', start + 1_000);
+    expect(await peekRequest(db, peek, 'p', start + 15_000)).toEqual({
+      allowed: false,
+      retryAfterSeconds: 45,
+      message: 'Too many requests: at most 3 per minute. Try again in 45 seconds.',
+    });
+    expect(await peekRequest(db, peek, 'other', start + 15_000)).toMatchObject({ allowed: true });
+    expect(await peekRequest(db, peek, 'p', start + 60_000)).toMatchObject({ allowed: true });
+    expect(await rows()).toBe(1);
   });
 });

@@ -1,5 +1,9 @@
+import { visitorId } from '@create-something/app-kit/server/client';
+import { windowStart } from '@create-something/app-kit/server/rate-limit';
+import { TEST_VISITOR_KEY } from '@create-something/app-kit/test/harness';
 import { insideOneWindow } from '@create-something/app-kit/test/windows';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SEARCH_LIMIT } from '../src/lib/server/search-log.ts';
 import { type RunningApp, startApp } from './harness.ts';
 
 let app: RunningApp;
@@ -10,6 +14,31 @@ afterAll(() => app?.stop());
 
 async function count(table: string): Promise<number> {
   return (await app.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? Number.NaN;
+}
+
+/** Every row of every table of the app's D1 (migrations' own bookkeeping aside): equal before and after = no write. */
+async function d1Snapshot(): Promise<Record<string, unknown[]>> {
+  const { results } = await app.db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+    )
+    .all<{ name: string }>();
+  const tables: Record<string, unknown[]> = {};
+  for (const { name } of results) tables[name] = (await app.db.prepare(`SELECT * FROM "${name}"`).all()).results;
+  return tables;
+}
+
+const QUEUE = 'createsomething-io-searches';
+const from = (ip: string) => ({ 'cf-connecting-ip': ip });
+
+/**
+ * What the app sent to SEARCHES from `index` on, once `count` messages are there. A search that must send nothing is
+ * followed by one that must send: the queue is delivered in order, so the later one's message arriving alone proves
+ * the earlier sent none.
+ */
+async function sentFrom(index: number, count: number) {
+  await vi.waitFor(() => expect(app.queued.length).toBeGreaterThanOrEqual(index + count), { timeout: 10_000 });
+  return app.queued.slice(index);
 }
 
 describe('home page', () => {
@@ -46,9 +75,11 @@ describe('home page', () => {
 });
 
 describe('search', () => {
-  it('finds articles in D1, caches the results in KV and records every search', async () => {
-    const searchesBefore = await count('searches');
-    const first = await (await app.request('/?q=Cache')).text();
+  it('finds articles in D1, caches the results in KV, sends each search to SEARCHES and writes nothing to D1', async () => {
+    const before = await d1Snapshot();
+    const sent = app.queued.length;
+    const started = Date.now();
+    const first = await (await app.request('/?q=Cache', { headers: from('198.51.100.40') })).text();
     expect(first).toContain('2 results for “Cache”');
     expect(first).toContain('KV as a Read-Through Cache');
     expect(first).toContain('Fresh from D1, now cached in KV');
@@ -59,15 +90,20 @@ describe('search', () => {
     expect(cached.value?.map((a) => a.slug)).toEqual(['kv-as-a-cache', 'edge-first-sveltekit']);
     expect(cached.metadata?.created).toBeTypeOf('number');
 
-    const second = await (await app.request('/?q=cache')).text();
+    const second = await (await app.request('/?q=cache', { headers: from('198.51.100.40') })).text();
     expect(second).toContain('Served from the KV cache');
-    expect(await count('searches')).toBe(searchesBefore + 2);
-    const last = await app.db
-      .prepare('SELECT query, result_count FROM searches ORDER BY id DESC')
-      .first<{ query: string; result_count: number }>();
-    expect(last).toEqual({ query: 'cache', result_count: 2 });
 
-    expect(await (await app.request('/')).text()).toContain('Recently searched: cache');
+    const client = await visitorId('198.51.100.40', TEST_VISITOR_KEY);
+    const messages = await sentFrom(sent, 2);
+    expect(messages).toEqual([
+      { queue: QUEUE, body: { query: 'Cache', resultCount: 2, client, searchedAt: expect.any(Number) } },
+      { queue: QUEUE, body: { query: 'cache', resultCount: 2, client, searchedAt: expect.any(Number) } },
+    ]);
+    for (const { body } of messages) {
+      expect((body as { searchedAt: number }).searchedAt).toBeGreaterThanOrEqual(started);
+      expect((body as { searchedAt: number }).searchedAt).toBeLessThanOrEqual(Date.now());
+    }
+    expect(await d1Snapshot()).toEqual(before);
   });
 
   it('treats % and _ literally', async () => {
@@ -75,21 +111,39 @@ describe('search', () => {
     expect(html).toContain('0 results for “%%”');
   });
 
-  it('answers the JSON API, and 400 with a message for a bad query without recording it', async () => {
-    const ok = await app.request('/api/search?q=migrations');
+  it('answers the JSON API with one message per search and no D1 write', async () => {
+    const before = await d1Snapshot();
+    const sent = app.queued.length;
+    const ok = await app.request('/api/search?q=migrations', { headers: from('198.51.100.41') });
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { results: { slug: string }[] };
     expect(body.results.map((r) => r.slug)).toEqual(['migrations-without-fear']);
+    const messages = await sentFrom(sent, 1);
+    expect(messages).toEqual([
+      {
+        queue: QUEUE,
+        body: {
+          query: 'migrations',
+          resultCount: 1,
+          client: await visitorId('198.51.100.41', TEST_VISITOR_KEY),
+          searchedAt: expect.any(Number),
+        },
+      },
+    ]);
+    expect(await d1Snapshot()).toEqual(before);
+  });
 
-    const before = await count('searches');
+  it('answers 400 with a message for a bad query, sending and caching nothing', async () => {
+    const sent = app.queued.length;
     const bad = await app.request('/api/search?q=x');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('at least 2 characters');
     const page = await app.request(`/?q=${'y'.repeat(101)}`);
     expect(page.status).toBe(400);
     expect(await page.text()).toContain('Search for at most 100 characters');
-    expect(await count('searches')).toBe(before);
     expect((await app.kv.list({ prefix: 'search:y' })).keys).toHaveLength(0);
+    await app.request('/api/search?q=sentinel');
+    expect((await sentFrom(sent, 1)).map((m) => (m.body as { query: string }).query)).toEqual(['sentinel']);
   });
 });
 
@@ -124,29 +178,38 @@ describe('article feedback', () => {
 });
 
 describe('rate limits (D1, per visitor)', () => {
-  const from = (ip: string) => ({ 'cf-connecting-ip': ip });
-
-  it('answers a burst of 40 API searches with 30 results and 10 × 429 with Retry-After, recording only 30', async () => {
-    await insideOneWindow(60);
-    const before = await count('searches');
-    const burst = await Promise.all(
-      Array.from({ length: 40 }, () => app.request('/api/search?q=edge', { headers: from('203.0.113.7') })),
-    );
-    const statuses = burst.map((res) => res.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
-    const limited = burst.find((res) => res.status === 429) as Response;
+  it('refuses searches (429, Retry-After, nothing sent) once the consumer has counted 30 in the window', async () => {
+    await insideOneWindow(SEARCH_LIMIT.windowSeconds);
+    const ip = '203.0.113.7';
+    // The consumer (workers/search-recorder) writes these counts; here they stand in for 29, then 30 searches.
+    const client = await visitorId(ip, TEST_VISITOR_KEY);
+    const at = (n: number) =>
+      app.db
+        .prepare('INSERT OR REPLACE INTO rate_limits (rule, client, window_start, count) VALUES (?, ?, ?, ?)')
+        .bind(SEARCH_LIMIT.name, client, windowStart(SEARCH_LIMIT, Date.now()), n)
+        .run();
+    await at(29);
+    const sent = app.queued.length;
+    expect((await app.request('/api/search?q=edge', { headers: from(ip) })).status).toBe(200);
+    await at(30);
+    const limited = await app.request('/api/search?q=edge', { headers: from(ip) });
+    expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(await limited.json()).toEqual({
       error: expect.stringContaining('Too many requests: at most 30 per minute'),
     });
-    expect(await count('searches')).toBe(before + 30);
     // The search page shares the budget: a 429 page with Retry-After.
-    const page = await app.request('/?q=edge', { headers: from('203.0.113.7') });
+    const page = await app.request('/?q=edge', { headers: from(ip) });
     expect(page.status).toBe(429);
     expect(page.headers.get('retry-after')).toBeTruthy();
+    // Another visitor is unaffected; of the four searches, only the two allowed were sent.
     expect((await app.request('/?q=edge', { headers: from('203.0.113.8') })).status).toBe(200);
+    const messages = await sentFrom(sent, 2);
+    expect(messages.map((m) => (m.body as { client: string }).client)).toEqual([
+      client,
+      await visitorId('203.0.113.8', TEST_VISITOR_KEY),
+    ]);
   });
 
   it('answers a burst of 14 feedback posts with 10 saved and 4 × 429 with Retry-After', async () => {
@@ -168,24 +231,15 @@ describe('rate limits (D1, per visitor)', () => {
 });
 
 describe('retention', () => {
-  it('deletes searches older than 90 days and clears comments older than 365 days (keeping the votes)', async () => {
-    await app.db
-      .prepare(
-        "INSERT INTO searches (query, result_count, searched_at) VALUES ('my name', 0, '2020-01-01T00:00:00.000Z')",
-      )
-      .run();
+  it('clears feedback comments older than 365 days, keeping the votes (searches: the search-recorder Worker)', async () => {
     await app.db
       .prepare(
         "INSERT INTO article_feedback (slug, helpful, comment, created_at) VALUES ('kv-as-a-cache', 1, 'call me on 555', '2020-01-01T00:00:00.000Z')",
       )
       .run();
-    await app.request('/api/search?q=kv', { headers: { 'cf-connecting-ip': '203.0.113.30' } });
     await app.request('/articles/kv-as-a-cache', {
       form: { helpful: 'yes', comment: '' },
       headers: { 'cf-connecting-ip': '203.0.113.30' },
-    });
-    expect(await app.db.prepare("SELECT COUNT(*) AS n FROM searches WHERE query = 'my name'").first()).toEqual({
-      n: 0,
     });
     const old = await app.db
       .prepare("SELECT helpful, comment FROM article_feedback WHERE created_at = '2020-01-01T00:00:00.000Z'")

@@ -1,11 +1,16 @@
 // App.Platform is typed from worker-configuration.d.ts, which `pnpm types` generates from wrangler.jsonc.
-import type { D1Database as CfD1Database, KVNamespace as CfKVNamespace } from '@cloudflare/workers-types';
+import type {
+  D1Database as CfD1Database,
+  KVNamespace as CfKVNamespace,
+  R2Bucket as CfR2Bucket,
+} from '@cloudflare/workers-types';
 
 declare global {
   // The generated Env refers to these runtime types by their global names; point them at workers-types
   // without pulling its global Request/Response declarations into the browser-side code.
   type D1Database = CfD1Database;
   type KVNamespace<K extends string = string> = CfKVNamespace<K>;
+  type R2Bucket = CfR2Bucket;
 
   namespace App {
     interface Error {

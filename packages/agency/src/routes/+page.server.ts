@@ -35,7 +35,7 @@ export const actions: Actions = {
       return fail(400, { message: `Unknown service "${parsed.data.service}": choose one from the list`, values });
     }
     // Counted after validation: a mistyped form does not spend the visitor's budget.
-    const limit = await limitRequest(event, db, INQUIRY_LIMIT, await clientId(request));
+    const limit = await limitRequest(event, db, INQUIRY_LIMIT, await clientId(event));
     if (!limit.allowed) {
       const minutes = Math.ceil(limit.retryAfterSeconds / 60);
       return fail(429, { message: `Too many inquiries from you just now; try again in ${minutes} min.`, values });

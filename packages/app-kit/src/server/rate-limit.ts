@@ -22,6 +22,24 @@ export type RateDecision =
   | { allowed: true; remaining: number }
   | { allowed: false; retryAfterSeconds: number; message: string };
 
+/** Start (ms) of the fixed, clock-aligned window of `rule` that `nowMs` falls in. */
+export function windowStart(rule: RateRule, nowMs: number): number {
+  const windowMs = rule.windowSeconds * 1000;
+  return Math.floor(nowMs / windowMs) * windowMs;
+}
+
+/** The decision for a client that has made `count` requests (this one included) in the window. */
+function decide(rule: RateRule, count: number, nowMs: number): RateDecision {
+  if (count <= rule.limit) return { allowed: true, remaining: rule.limit - count };
+  const windowEnd = windowStart(rule, nowMs) + rule.windowSeconds * 1000;
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowEnd - nowMs) / 1000));
+  return {
+    allowed: false,
+    retryAfterSeconds,
+    message: `Too many requests: at most ${rule.limit} per ${describeWindow(rule.windowSeconds)}. Try again in ${describeWindow(retryAfterSeconds)}.`,
+  };
+}
+
 /**
  * Counts one request of `client` against `rule` and says whether it is within the limit. The first request of a
  * window also deletes the rule's rows of earlier windows, so the table holds about one row per active client.
@@ -32,26 +50,37 @@ export async function countRequest(
   client: string,
   nowMs = Date.now(),
 ): Promise<RateDecision> {
-  const windowMs = rule.windowSeconds * 1000;
-  const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+  const window = windowStart(rule, nowMs);
   const row = await db
     .prepare(
       'INSERT INTO rate_limits (rule, client, window_start, count) VALUES (?, ?, ?, 1) ' +
         'ON CONFLICT (rule, client, window_start) DO UPDATE SET count = count + 1 RETURNING count',
     )
-    .bind(rule.name, client, windowStart)
+    .bind(rule.name, client, window)
     .first<{ count: number }>();
   const count = row?.count ?? 1;
   if (count === 1) {
-    await db.prepare('DELETE FROM rate_limits WHERE rule = ? AND window_start < ?').bind(rule.name, windowStart).run();
+    await db.prepare('DELETE FROM rate_limits WHERE rule = ? AND window_start < ?').bind(rule.name, window).run();
   }
-  if (count <= rule.limit) return { allowed: true, remaining: rule.limit - count };
-  const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000));
-  return {
-    allowed: false,
-    retryAfterSeconds,
-    message: `Too many requests: at most ${rule.limit} per ${describeWindow(rule.windowSeconds)}. Try again in ${describeWindow(retryAfterSeconds)}.`,
-  };
+  return decide(rule, count, nowMs);
+}
+
+/**
+ * Whether one more request of `client` would be within `rule`, without counting it (a read, no write): for a request
+ * whose counting happens elsewhere, as io's searches are counted by the queue consumer that records them. The
+ * counter may lag the requests already let through, so this refuses a sustained flood, not the first requests over.
+ */
+export async function peekRequest(
+  db: D1Database,
+  rule: RateRule,
+  client: string,
+  nowMs = Date.now(),
+): Promise<RateDecision> {
+  const row = await db
+    .prepare('SELECT count FROM rate_limits WHERE rule = ? AND client = ? AND window_start = ?')
+    .bind(rule.name, client, windowStart(rule, nowMs))
+    .first<{ count: number }>();
+  return decide(rule, (row?.count ?? 0) + 1, nowMs);
 }
 
 /**
@@ -65,7 +94,20 @@ export async function limitRequest(
   rule: RateRule,
   client: string,
 ): Promise<RateDecision> {
-  const decision = await countRequest(db, rule, client);
+  return withRetryAfter(event, await countRequest(db, rule, client));
+}
+
+/** `peekRequest` for a SvelteKit load or endpoint, setting `Retry-After` like `limitRequest`; counts nothing. */
+export async function checkRequest(
+  event: { setHeaders(headers: Record<string, string>): void },
+  db: D1Database,
+  rule: RateRule,
+  client: string,
+): Promise<RateDecision> {
+  return withRetryAfter(event, await peekRequest(db, rule, client));
+}
+
+function withRetryAfter(event: { setHeaders(headers: Record<string, string>): void }, decision: RateDecision) {
   if (!decision.allowed) event.setHeaders({ 'retry-after': String(decision.retryAfterSeconds) });
   return decision;
 }

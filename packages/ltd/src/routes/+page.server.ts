@@ -30,7 +30,7 @@ export const actions: Actions = {
     if (!parsed.success) {
       return fail(400, { message: parsed.error.issues.map((issue) => issue.message).join('; '), values });
     }
-    const limit = await limitRequest(event, db, SIGNUP_LIMIT, await clientId(event.request));
+    const limit = await limitRequest(event, db, SIGNUP_LIMIT, await clientId(event));
     if (!limit.allowed) return fail(429, { message: limit.message, values });
     await subscribe(db, parsed.data.email);
     // The same answer whether or not the address was on the list already.

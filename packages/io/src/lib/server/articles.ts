@@ -1,13 +1,10 @@
 import type { RateRule } from '@create-something/app-kit/server/rate-limit';
 import { z } from 'zod';
 
-/** Searches per visitor (each one writes a row to `searches`): plenty for reading, a wall for a script. */
-export const SEARCH_LIMIT: RateRule = { name: 'search', limit: 30, windowSeconds: 60 };
 /** Feedback per visitor: a reader rates a few articles; more is someone stuffing the counts. */
 export const FEEDBACK_LIMIT: RateRule = { name: 'feedback', limit: 10, windowSeconds: 10 * 60 };
 
-/** What readers typed is kept 90 days (the search log); feedback comments 365 days (votes stay). README, Retention. */
-export const SEARCH_RETENTION_DAYS = 90;
+/** Feedback comments are kept 365 days (votes stay). README, Retention. The search log's rules: search-log.ts. */
 export const COMMENT_RETENTION_DAYS = 365;
 
 export interface ArticleSummary {
@@ -26,12 +23,6 @@ export const slugSchema = z
   .string()
   .max(80, 'use at most 80 characters')
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lowercase letters, digits and single dashes');
-
-export const querySchema = z
-  .string()
-  .trim()
-  .min(2, 'Search for at least 2 characters')
-  .max(100, 'Search for at most 100 characters');
 
 export const feedbackSchema = z.object({
   helpful: z.enum(['yes', 'no'], { message: 'Choose whether the article helped' }),
@@ -71,16 +62,6 @@ export async function searchArticles(db: D1Database, query: string): Promise<Art
     .bind(pattern)
     .all<ArticleSummary>();
   return results;
-}
-
-/** Records a search and deletes searches past their retention (through the searched_at index). */
-export async function recordSearch(db: D1Database, query: string, resultCount: number): Promise<void> {
-  await db.batch([
-    db
-      .prepare("DELETE FROM searches WHERE searched_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)")
-      .bind(`-${SEARCH_RETENTION_DAYS} days`),
-    db.prepare('INSERT INTO searches (query, result_count) VALUES (?, ?)').bind(query, resultCount),
-  ]);
 }
 
 /** Stores a vote and clears the comments (not the votes) of feedback past its retention. */

@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { requireSecret } from '@create-something/app-kit/server/secret';
 
 /**
  * Signed unsubscribe links: `/unsubscribe?email=<address>&token=<HMAC-SHA256(secret, "unsubscribe:" + address)>`,
@@ -8,21 +8,10 @@ import { error } from '@sveltejs/kit';
 
 /** Platform env name of the signing key: a secret of the Pages project, at least 32 characters. */
 export const SECRET_NAME = 'UNSUBSCRIBE_SECRET';
-const MIN_SECRET_LENGTH = 32;
 
 /** The signing key from the platform env, or a 500 naming what is missing (fails closed: no key, no unsubscribe). */
 export function unsubscribeSecret(platform: { env?: object } | undefined): string {
-  const secret = (platform?.env as Record<string, unknown> | undefined)?.[SECRET_NAME];
-  if (typeof secret !== 'string' || secret.length === 0) {
-    throw error(
-      500,
-      `Missing secret ${SECRET_NAME}: unsubscribe links cannot be checked. Set it on the Pages project.`,
-    );
-  }
-  if (secret.length < MIN_SECRET_LENGTH) {
-    throw error(500, `Secret ${SECRET_NAME} is shorter than ${MIN_SECRET_LENGTH} characters; set a longer random one.`);
-  }
-  return secret;
+  return requireSecret(platform, SECRET_NAME, 'unsubscribe links cannot be checked');
 }
 
 const key = (secret: string, usage: 'sign' | 'verify') =>

@@ -47,7 +47,7 @@ export const actions: Actions = {
     });
     if (!link.success)
       return fail(400, { message: `The form is incomplete: ${link.error.issues.map((i) => i.message).join('; ')}.` });
-    const limit = await limitRequest(event, db, UNSUBSCRIBE_LIMIT, await clientId(event.request));
+    const limit = await limitRequest(event, db, UNSUBSCRIBE_LIMIT, await clientId(event));
     if (!limit.allowed) return fail(429, { message: limit.message });
     if (!(await verifyUnsubscribe(secret, link.data.email, link.data.token))) return fail(400, { message: INVALID });
     await unsubscribe(db, link.data.email);

@@ -1,7 +1,7 @@
 import { HEALTH_PATH, hasBearer, TOKEN_BINDING } from './auth.ts';
 import { type BrowserLike, extractMotion, NavigationFailed, RefusedRequest } from './extract.ts';
 import { historyLimit, InputError, readTarget } from './input.ts';
-import { clientOf, countCall, type RateLimit, rateLimitOf } from './rate-limit.ts';
+import { RATE_LIMIT_BINDING, RETRY_AFTER_SECONDS, withinLimit } from './rate-limit.ts';
 import { InvalidReport } from './report.ts';
 import { readCache, readHistory, recordHistory, writeCache } from './store.ts';
 
@@ -12,13 +12,6 @@ export interface BrowserSession extends BrowserLike {
 
 /** How to start a browser from the BROWSER binding; injected so everything else runs without one. */
 export type Launch = (binding: BrowserRun) => Promise<BrowserSession>;
-
-export interface HandlerOptions {
-  /** Calls per client and window (default: from `RATE_LIMIT_PER_MINUTE`, see {@link rateLimitOf}). */
-  rateLimit?: RateLimit;
-  /** The clock, for tests. */
-  now?: () => number;
-}
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body, null, 2), {
@@ -32,12 +25,7 @@ const problem = (status: number, error: string, headers?: Record<string, string>
  * or written), then counts against its client's rate limit (429 with `Retry-After` over it). Only then are the
  * routes served: anyone on the internet can reach workers.dev, and each call may start a browser and writes to D1.
  */
-export async function handle(
-  request: Request,
-  env: Partial<Env>,
-  launch: Launch,
-  options: HandlerOptions = {},
-): Promise<Response> {
+export async function handle(request: Request, env: Partial<Env>, launch: Launch): Promise<Response> {
   const { pathname, searchParams } = new URL(request.url);
   if (pathname === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
     return json({ ok: true });
@@ -52,19 +40,21 @@ export async function handle(
       'www-authenticate': 'Bearer realm="motion-extractor"',
     });
   }
-  const missing = [!env.DB && 'DB (D1 database)', !env.KV && 'KV (KV namespace)'].filter(Boolean);
+  const missing = [
+    !env.DB && 'DB (D1 database)',
+    !env.KV && 'KV (KV namespace)',
+    !env.MEDIA && 'MEDIA (R2 bucket)',
+    !env[RATE_LIMIT_BINDING] && `${RATE_LIMIT_BINDING} (rate limit)`,
+  ].filter(Boolean);
   if (missing.length > 0) return problem(500, `Missing binding: ${missing.join(', ')}. Bind it in wrangler.jsonc.`);
   const db = env.DB as D1Database;
   const kv = env.KV as KVNamespace;
+  const media = env.MEDIA as R2Bucket;
 
-  const rate = options.rateLimit ?? rateLimitOf(env.RATE_LIMIT_PER_MINUTE);
-  const decision = await countCall(db, clientOf(request), rate, (options.now ?? Date.now)());
-  if (!decision.allowed) {
-    return problem(
-      429,
-      `Too many calls: at most ${rate.limit} per ${rate.windowSeconds} s per client. Retry after ${decision.retryAfterSeconds} s.`,
-      { 'retry-after': String(decision.retryAfterSeconds) },
-    );
+  if (!(await withinLimit(env[RATE_LIMIT_BINDING] as RateLimit, request))) {
+    return problem(429, `Too many calls from this client. Retry after ${RETRY_AFTER_SECONDS} s.`, {
+      'retry-after': String(RETRY_AFTER_SECONDS),
+    });
   }
 
   if (pathname === '/history') {
@@ -83,7 +73,7 @@ export async function handle(
     throw error;
   }
 
-  const cached = await readCache(kv, url);
+  const cached = await readCache(kv, media, url);
   if (cached) {
     await recordHistory(db, cached.report, 'cache');
     return json({ cached: true, created: cached.created, report: cached.report });
@@ -122,7 +112,7 @@ export async function handle(
     await browser.close();
   }
   const created = Date.now();
-  await writeCache(kv, report, created);
+  await writeCache(kv, media, report, created);
   await recordHistory(db, report, 'browser');
   return json({ cached: false, created, report });
 }

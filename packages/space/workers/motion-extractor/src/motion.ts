@@ -31,7 +31,7 @@ export interface TransitionedElement {
 }
 
 /**
- * Upper bounds so one huge page cannot fill the KV value (25 MiB) or the D1 row. The collector keeps to them, and
+ * Upper bounds so one huge page cannot fill the Worker's memory, the stored report (25 MiB) or the D1 row. The collector keeps to them, and
  * because it runs in the page's own world (whose scripts can change what it sees), `parseReport` enforces them again
  * on what comes back.
  */

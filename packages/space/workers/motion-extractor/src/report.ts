@@ -7,8 +7,11 @@ import { LIMITS, type MotionReport } from './motion.ts';
  * over-long strings are cut (a long title or selector is legitimate) and the cut is flagged as `truncated`.
  */
 
-/** KV's value limit. The caps below keep any report that passes well under it (a test builds the largest one). */
-export const KV_VALUE_LIMIT_BYTES = 25 * 1024 * 1024;
+/**
+ * The most a stored report may be: the Worker holds it in memory (128 MB) and sends it whole, so the caps below keep
+ * any report that passes well under this (a test builds the largest one). R2 itself would take far more.
+ */
+export const REPORT_LIMIT_BYTES = 25 * 1024 * 1024;
 
 const text = (max: number) => z.string().transform((s) => ({ value: s.slice(0, max), cut: s.length > max }));
 

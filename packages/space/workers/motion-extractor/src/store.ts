@@ -13,18 +13,33 @@ export interface CachedReport {
   created: number;
 }
 
-/** KV keys are at most 512 bytes and URLs may be 2048, so the key is a hash of the URL. */
-export async function cacheKey(url: string): Promise<string> {
+/** sha256 of the URL in hex: KV keys are at most 512 bytes (R2's 1,024) and URLs may be 2048 characters. */
+async function urlHash(url: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url));
-  return `motion:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function readCache(kv: KVNamespace, url: string): Promise<CachedReport | null> {
-  const { value, metadata } = await kv.getWithMetadata<MotionReport, CacheMetadata>(await cacheKey(url), {
-    type: 'json',
-  });
-  if (!value || !metadata) return null;
-  return { report: value, created: metadata.created };
+/** The KV index entry of a URL's cached extraction: small, with `{ created, url }` metadata and the 24 h TTL. */
+export async function cacheKey(url: string): Promise<string> {
+  return `motion:${await urlHash(url)}`;
+}
+
+/** The R2 object (bucket MEDIA) that holds a URL's report itself: one per URL, overwritten by a new extraction. */
+export async function mediaKey(url: string): Promise<string> {
+  return `motion/${await urlHash(url)}.json`;
+}
+
+/**
+ * The cached report of `url`, or null. KV says whether there is a fresh one (its entry expires with the TTL) and R2
+ * holds it: a report may be megabytes, which KV would bill and replicate as one value. An index entry whose object
+ * is gone (a bucket lifecycle rule, a failed write) is a miss, and the URL is extracted again.
+ */
+export async function readCache(kv: KVNamespace, media: R2Bucket, url: string): Promise<CachedReport | null> {
+  const { value, metadata } = await kv.getWithMetadata<CacheMetadata>(await cacheKey(url));
+  if (value === null || !metadata) return null;
+  const object = await media.get(await mediaKey(url));
+  if (!object) return null;
+  return { report: await object.json<MotionReport>(), created: metadata.created };
 }
 
 /** KV refuses metadata whose JSON is over 1024 bytes; leave room for the JSON around the URL. */
@@ -49,8 +64,22 @@ export function cacheMetadata(url: string, created: number): CacheMetadata {
   return { created, url: `${chars.slice(0, low).join('')}…` };
 }
 
-export async function writeCache(kv: KVNamespace, report: MotionReport, now = Date.now()): Promise<void> {
-  await kv.put(await cacheKey(report.url), JSON.stringify(report), {
+/**
+ * Stores the report in R2 first and then its KV index entry, so the index never points at an object not yet
+ * written. The index value names the object, for whoever lists the `motion:` keys.
+ */
+export async function writeCache(
+  kv: KVNamespace,
+  media: R2Bucket,
+  report: MotionReport,
+  now = Date.now(),
+): Promise<void> {
+  const object = await mediaKey(report.url);
+  await media.put(object, JSON.stringify(report), {
+    httpMetadata: { contentType: 'application/json' },
+    customMetadata: { created: String(now) },
+  });
+  await kv.put(await cacheKey(report.url), object, {
     expirationTtl: CACHE_TTL_SECONDS,
     metadata: cacheMetadata(report.url, now),
   });

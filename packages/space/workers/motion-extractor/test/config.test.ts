@@ -5,7 +5,7 @@ import { unstable_readConfig } from 'wrangler';
 import { config, ROOT } from './harness.ts';
 
 describe('wrangler config', () => {
-  it('binds DB, KV and BROWSER, sharing the space app database and namespace', () => {
+  it('binds DB, KV, MEDIA and BROWSER, sharing the space app database, namespace and bucket', () => {
     const space = unstable_readConfig({ config: path.join(ROOT, '../../wrangler.jsonc') });
     expect(config.name).toBe('motion-extractor');
     expect(path.relative(ROOT, config.main ?? '')).toBe('src/index.ts');
@@ -19,6 +19,8 @@ describe('wrangler config', () => {
       path.resolve(ROOT, '../../migrations'),
     );
     expect(config.kv_namespaces[0]).toMatchObject({ binding: 'KV', id: space.kv_namespaces[0]?.id });
+    expect(config.r2_buckets).toEqual([{ binding: 'MEDIA', bucket_name: 'createsomething-space-media' }]);
+    expect(space.r2_buckets).toEqual(config.r2_buckets);
     expect(config.compatibility_date).toBe(space.compatibility_date);
   });
 });

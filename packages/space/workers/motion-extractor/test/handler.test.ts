@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PageLike } from '../src/extract.ts';
 import { handle, type Launch } from '../src/handler.ts';
 import type { MotionReport } from '../src/motion.ts';
-import { CACHE_TTL_SECONDS, cacheKey } from '../src/store.ts';
+import { CACHE_TTL_SECONDS, cacheKey, mediaKey } from '../src/store.ts';
 import { AUTH, type RunningWorker, startWorker, TEST_TOKEN } from './harness.ts';
 
-// The handler runs in Node here, against Miniflare's D1 and KV, with a fake browser: the KV and D1 paths of a
+// The handler runs in Node here, against Miniflare's D1, KV and R2, with a fake browser: the storage paths of a
 // fresh extraction are exercised without Browser Rendering.
 let storage: RunningWorker;
 beforeAll(async () => {
@@ -36,11 +36,24 @@ function fakeBrowser(evaluate: () => Promise<unknown>) {
   return { page, browser, launch };
 }
 
-const env = () => ({ DB: storage.db, KV: storage.kv, BROWSER: {} as BrowserRun, API_TOKEN: TEST_TOKEN });
+const env = () => ({
+  DB: storage.db,
+  KV: storage.kv,
+  MEDIA: storage.media,
+  RATE_LIMITER: storage.limiter,
+  BROWSER: {} as BrowserRun,
+  API_TOKEN: TEST_TOKEN,
+});
+/** What is stored for a URL: the KV index entry and the R2 object (null where absent). */
+async function stored(url: string) {
+  const object = await storage.media.get(await mediaKey(url));
+  return { index: await storage.kv.get(await cacheKey(url)), object: object && (await object.json<MotionReport>()) };
+}
+
 const get = (url: string) => new Request(`http://worker/?url=${encodeURIComponent(url)}`, { headers: AUTH });
 
 describe('fresh extraction with a browser', () => {
-  it('extracts, caches in KV with TTL + {created, url} metadata, records history, then serves from cache', async () => {
+  it('extracts, keeps the report in R2 and a KV index entry (TTL, {created, url}), records history, then serves from cache', async () => {
     const url = 'https://example.com/motion';
     const fake = fakeBrowser(async () => found);
     const before = Date.now();
@@ -53,12 +66,19 @@ describe('fresh extraction with a browser', () => {
     expect(fake.page.close).toHaveBeenCalledOnce();
     expect(fake.browser.close).toHaveBeenCalledOnce();
 
+    // The payload: one R2 object per URL, served as JSON.
+    const objectKey = await mediaKey(url);
+    expect(objectKey).toMatch(/^motion\/[0-9a-f]{64}\.json$/);
+    const object = await storage.media.get(objectKey);
+    expect(await object?.json()).toEqual({ url, ...found });
+    expect(object?.httpMetadata?.contentType).toBe('application/json');
+    expect(object?.customMetadata).toEqual({ created: String(body.created) });
+
+    // The index: small, naming the object, expiring with the cache TTL.
     const key = await cacheKey(url);
-    const stored = await storage.kv.getWithMetadata<MotionReport, { created: number; url: string }>(key, {
-      type: 'json',
-    });
-    expect(stored.value).toEqual({ url, ...found });
-    expect(stored.metadata).toEqual({ created: body.created, url });
+    const index = await storage.kv.getWithMetadata<{ created: number; url: string }>(key);
+    expect(index.value).toBe(objectKey);
+    expect(index.metadata).toEqual({ created: body.created, url });
     expect(body.created).toBeGreaterThanOrEqual(before);
     const listed = (await storage.kv.list({ prefix: 'motion:' })).keys.find((k) => k.name === key);
     expect(listed?.expiration).toBeGreaterThanOrEqual(Math.floor(before / 1000) + CACHE_TTL_SECONDS - 5);
@@ -92,7 +112,7 @@ describe('fresh extraction with a browser', () => {
     });
     expect(fake.page.close).toHaveBeenCalledOnce();
     expect(fake.browser.close).toHaveBeenCalledOnce();
-    expect(await storage.kv.get(await cacheKey(url))).toBeNull();
+    expect(await stored(url)).toEqual({ index: null, object: null });
     const row = await storage.db.prepare('SELECT 1 FROM motion_extractions WHERE url = ?').bind(url).first();
     expect(row).toBeNull();
   });
@@ -130,7 +150,7 @@ describe('fresh extraction with a browser', () => {
       error:
         "Not extracted: refused the page's navigation (the target or a redirect) to http://169.254.169.254/latest/meta-data/: host 169.254.169.254 is a link-local address",
     });
-    expect(await storage.kv.get(await cacheKey(url))).toBeNull();
+    expect(await stored(url)).toEqual({ index: null, object: null });
   });
 
   it('refuses (502) a malformed report from the page and caps an over-long one before storing it', async () => {
@@ -141,15 +161,14 @@ describe('fresh extraction with a browser', () => {
     expect(await res.json()).toEqual({
       error: `Could not extract motion from ${bad}: the page returned a malformed report (title: Invalid input: expected string, received object)`,
     });
-    expect(await storage.kv.get(await cacheKey(bad))).toBeNull();
+    expect(await stored(bad)).toEqual({ index: null, object: null });
 
     const long = 'https://example.com/long-title';
     const huge = fakeBrowser(async () => ({ ...found, title: 'é'.repeat(100_000) }));
     const ok = (await (await handle(get(long), env(), huge.launch)).json()) as { report: MotionReport };
     expect(ok.report.title).toBe('é'.repeat(300));
     expect(ok.report.truncated).toBe(true);
-    const stored = await storage.kv.get<MotionReport>(await cacheKey(long), { type: 'json' });
-    expect(stored?.title).toHaveLength(300);
+    expect((await stored(long)).object?.title).toHaveLength(300);
   });
 
   it('answers 503 when no browser session can be started, writing nothing', async () => {
@@ -166,10 +185,21 @@ describe('fresh extraction with a browser', () => {
     const { error } = (await res.json()) as { error: string };
     expect(error).toContain('could not start a browser (session limit reached or service unavailable)');
     expect(error).not.toContain('Unable to create');
-    expect(await storage.kv.get(await cacheKey(url))).toBeNull();
+    expect(await stored(url)).toEqual({ index: null, object: null });
   });
 
-  it('names missing DB/KV bindings with a 500', async () => {
+  it('extracts again when the index entry is there but its R2 object is gone', async () => {
+    const url = 'https://example.com/object-gone';
+    await handle(get(url), env(), fakeBrowser(async () => found).launch);
+    await storage.media.delete(await mediaKey(url));
+    const again = fakeBrowser(async () => found);
+    const res = (await (await handle(get(url), env(), again.launch)).json()) as { cached: boolean };
+    expect(res.cached).toBe(false);
+    expect(again.launch).toHaveBeenCalledOnce();
+    expect((await stored(url)).object).toEqual({ url, ...found });
+  });
+
+  it('names missing DB/KV/MEDIA/RATE_LIMITER bindings with a 500', async () => {
     const res = await handle(
       get('https://example.com'),
       { BROWSER: {} as BrowserRun, API_TOKEN: TEST_TOKEN },
@@ -177,7 +207,7 @@ describe('fresh extraction with a browser', () => {
     );
     expect(res.status).toBe(500);
     expect(((await res.json()) as { error: string }).error).toBe(
-      'Missing binding: DB (D1 database), KV (KV namespace). Bind it in wrangler.jsonc.',
+      'Missing binding: DB (D1 database), KV (KV namespace), MEDIA (R2 bucket), RATE_LIMITER (rate limit). Bind it in wrangler.jsonc.',
     );
   });
 });

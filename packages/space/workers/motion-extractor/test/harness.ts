@@ -15,17 +15,36 @@ export interface RunningWorker {
   url: URL;
   db: D1Database;
   kv: KVNamespace;
+  /** The space app's R2 bucket MEDIA, where the reports are. */
+  media: R2Bucket;
+  /** The Worker's own RATE_LIMITER binding, for tests that call the handler in Node. */
+  limiter: RateLimit;
   stop(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** Calls per client per period for RATE_LIMITER; default far above the suites' needs, unless a test is about it. */
+  rateLimit?: number;
+}
+
+/** The rate limiter wrangler.jsonc declares (one: RATE_LIMITER), as a Miniflare `ratelimits` entry. */
+export function configuredRateLimiter() {
+  const [limiter] = config.ratelimits;
+  if (!limiter) throw new Error('wrangler.jsonc must declare the RATE_LIMITER rate limit');
+  return limiter;
+}
+
 /**
- * The bundled Worker (dist/index.js) on Miniflare with the space app's D1 (all of its migrations applied) and KV.
- * There is no BROWSER binding: Miniflare has no Browser Rendering, exactly like local dev. API_TOKEN is TEST_TOKEN.
+ * The bundled Worker (dist/index.js) on Miniflare with the space app's D1 (all of its migrations applied), KV, the
+ * R2 bucket MEDIA and RATE_LIMITER (Miniflare's own limiter, the period from wrangler.jsonc). There is no BROWSER binding: Miniflare has
+ * no Browser Rendering, exactly like local dev. API_TOKEN is TEST_TOKEN.
  */
-export async function startWorker(vars: { RATE_LIMIT_PER_MINUTE?: string } = {}): Promise<RunningWorker> {
+export async function startWorker({ rateLimit = 10_000 }: WorkerOptions = {}): Promise<RunningWorker> {
   const d1 = config.d1_databases[0];
   const kv = config.kv_namespaces[0];
-  if (!d1 || !kv) throw new Error('wrangler.jsonc must declare DB and KV');
+  const media = config.r2_buckets[0];
+  if (!d1 || !kv || !media) throw new Error('wrangler.jsonc must declare DB, KV and MEDIA');
+  const limiter = configuredRateLimiter();
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: 0,
@@ -35,8 +54,11 @@ export async function startWorker(vars: { RATE_LIMIT_PER_MINUTE?: string } = {})
     compatibilityFlags: config.compatibility_flags,
     d1Databases: { DB: d1.database_id ?? 'DB' },
     kvNamespaces: { KV: kv.id ?? 'KV' },
-    // A high limit unless a test is about the limit: the suites call the Worker more often than a client may.
-    bindings: { API_TOKEN: TEST_TOKEN, RATE_LIMIT_PER_MINUTE: '10000', ...vars },
+    r2Buckets: { [media.binding]: media.bucket_name ?? media.binding },
+    ratelimits: {
+      [limiter.name]: { namespace_id: limiter.namespace_id, simple: { ...limiter.simple, limit: rateLimit } },
+    },
+    bindings: { API_TOKEN: TEST_TOKEN },
   });
   const url = await mf.ready;
   const db = (await mf.getD1Database('DB')) as unknown as D1Database;
@@ -46,6 +68,8 @@ export async function startWorker(vars: { RATE_LIMIT_PER_MINUTE?: string } = {})
     url,
     db,
     kv: (await mf.getKVNamespace('KV')) as unknown as KVNamespace,
+    media: (await mf.getR2Bucket('MEDIA')) as unknown as R2Bucket,
+    limiter: (await mf.getBindings<{ RATE_LIMITER: RateLimit }>()).RATE_LIMITER,
     stop: () => mf.dispose(),
   };
 }

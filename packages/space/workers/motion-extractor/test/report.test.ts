@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../src/motion.ts';
-import { InvalidReport, KV_VALUE_LIMIT_BYTES, parseReport } from '../src/report.ts';
+import { InvalidReport, parseReport, REPORT_LIMIT_BYTES } from '../src/report.ts';
 
 // What the page's world hands back is checked like any other untrusted input.
 const url = 'https://example.com/';
@@ -45,7 +45,7 @@ describe('parseReport', () => {
     expect(parseReport(url, valid).truncated).toBe(false);
   });
 
-  it('keeps the largest report it accepts (every list full, every string at its cap, 3-byte characters) under KV’s value limit', () => {
+  it('keeps the largest report it accepts (every list full, every string at its cap, 3-byte characters) under the stored report limit', () => {
     const s = (n: number) => '€'.repeat(n * 2);
     const element = {
       selector: s(LIMITS.textChars),
@@ -70,6 +70,6 @@ describe('parseReport', () => {
     });
     const bytes = new TextEncoder().encode(JSON.stringify(largest)).byteLength;
     expect(bytes).toBeGreaterThan(3_000_000);
-    expect(bytes).toBeLessThan(KV_VALUE_LIMIT_BYTES);
+    expect(bytes).toBeLessThan(REPORT_LIMIT_BYTES);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MotionReport } from '../src/motion.ts';
-import { CACHE_TTL_SECONDS, cacheKey } from '../src/store.ts';
+import { writeCache } from '../src/store.ts';
 import { AUTH, type RunningWorker, startWorker } from './harness.ts';
 import { REFUSED_TARGETS } from './ssrf-cases.ts';
 
@@ -15,9 +15,13 @@ const call = (pathAndQuery: string, init: RequestInit = {}) =>
 const post = (body: string, type = 'application/json') =>
   call('/', { method: 'POST', body, headers: { 'content-type': type } });
 
-async function writes(): Promise<{ rows: number; keys: number }> {
+async function writes(): Promise<{ rows: number; keys: number; objects: number }> {
   const rows = (await worker.db.prepare('SELECT COUNT(*) AS n FROM motion_extractions').first<{ n: number }>())?.n;
-  return { rows: rows ?? Number.NaN, keys: (await worker.kv.list({ prefix: 'motion:' })).keys.length };
+  return {
+    rows: rows ?? Number.NaN,
+    keys: (await worker.kv.list({ prefix: 'motion:' })).keys.length,
+    objects: (await worker.media.list({ prefix: 'motion/' })).objects.length,
+  };
 }
 
 const report: MotionReport = {
@@ -88,12 +92,9 @@ describe('without Browser Rendering (local)', () => {
     expect(await writes()).toEqual(before);
   });
 
-  it('serves a cached extraction from KV (with its created time) and records the hit in D1', async () => {
+  it('serves a cached extraction from R2 (with its created time from the KV index) and records the hit in D1', async () => {
     const created = Date.UTC(2026, 10, 1, 12);
-    await worker.kv.put(await cacheKey(report.url), JSON.stringify(report), {
-      expirationTtl: CACHE_TTL_SECONDS,
-      metadata: { created, url: report.url },
-    });
+    await writeCache(worker.kv, worker.media, report, created);
     const res = await call(`/?url=${encodeURIComponent(report.url)}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ cached: true, created, report });

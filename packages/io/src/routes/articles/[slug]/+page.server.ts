@@ -36,7 +36,7 @@ export const actions: Actions = {
       return fail(400, { message: parsed.error.issues.map((issue) => issue.message).join('; '), values });
     }
     if (!(await getArticle(db, slug))) throw error(404, `No article named "${slug}"`);
-    const limit = await limitRequest(event, db, FEEDBACK_LIMIT, await clientId(request));
+    const limit = await limitRequest(event, db, FEEDBACK_LIMIT, await clientId(event));
     if (!limit.allowed) return fail(429, { message: limit.message, values });
     await saveFeedback(db, slug, parsed.data.helpful === 'yes', parsed.data.comment);
     return { saved: true };

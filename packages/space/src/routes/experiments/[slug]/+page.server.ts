@@ -25,7 +25,7 @@ export const load: PageServerLoad = async ({ params, platform, request }) => {
   const { db, kv } = bindings(platform);
   const slug = parseSlug(params.slug);
   if (!(await getExperiment(db, slug))) throw error(404, `No experiment named "${slug}"`);
-  const counted = await recordView(db, kv, slug, await clientId(request));
+  const counted = await recordView(db, kv, slug, await clientId({ request, platform }));
   const [experiment, notes, visitors] = await Promise.all([
     getExperiment(db, slug),
     listNotes(db, slug),
@@ -47,7 +47,7 @@ export const actions: Actions = {
       return fail(400, { message: parsed.error.issues.map((issue) => issue.message).join('; '), values });
     }
     if (!(await getExperiment(db, slug))) throw error(404, `No experiment named "${slug}"`);
-    const limit = await limitRequest(event, db, NOTE_LIMIT, await clientId(request));
+    const limit = await limitRequest(event, db, NOTE_LIMIT, await clientId(event));
     if (!limit.allowed) return fail(429, { message: limit.message, values });
     await db
       .prepare('INSERT INTO experiment_notes (slug, author, body) VALUES (?, ?, ?)')
