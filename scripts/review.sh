@@ -42,9 +42,12 @@ up)
 	pulumi stack select "$stack" --create --non-interactive >/dev/null
 	pulumi config set create-something:accountId "$emulator_account_id" --stack "$stack"
 	pulumi config set cloudflare:baseUrl "$emulator_api" --stack "$stack"
-	# The sites' visitor-id key: one per review stack, made once (a new key would redeploy every site).
-	pulumi config get create-something:visitorKey --stack "$stack" >/dev/null 2>&1 ||
-		pulumi config set --secret create-something:visitorKey "$(openssl rand -hex 32)" --stack "$stack"
+	# The sites' secrets (the visitor-id key, ltd's unsubscribe-link key): one each per review stack, made once (a
+	# new value would redeploy the sites that bind it).
+	for key in visitorKey unsubscribeSecret; do
+		pulumi config get "create-something:$key" --stack "$stack" >/dev/null 2>&1 ||
+			pulumi config set --secret "create-something:$key" "$(openssl rand -hex 32)" --stack "$stack"
+	done
 	pulumi up --stack "$stack" --yes --non-interactive "$@"
 	say "sites of $stack:"
 	pulumi stack output apps --stack "$stack" --json |

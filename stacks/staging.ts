@@ -6,5 +6,5 @@ export default {
   productionBranch: 'main',
   protect: false,
   customDomains: {},
-  workers: ['space/motion-extractor'],
+  workers: ['space/motion-extractor', 'io/search-recorder'],
 } satisfies StackDefinitionInput;

@@ -123,6 +123,7 @@ describe.runIf(ready)('adopting sites made by hand with wrangler, then operating
       secrets: {
         'create-something:motionExtractorToken': 'e2e-adopt-worker-secret-0000000000000000',
         'create-something:visitorKey': 'e2e-adopt-visitor-key-0000000000000000000',
+        'create-something:unsubscribeSecret': 'e2e-adopt-unsubscribe-secret-00000000000',
       },
     });
   }, 120_000);

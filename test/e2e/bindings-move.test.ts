@@ -17,6 +17,11 @@ import { makeWorkCopy, makeWorkCopyAt } from './support/work-copy';
  */
 const BEFORE_BINDINGS_COMMIT = '27e388433bc65b2d88fa8cb2d8d4e94a4c92aa22';
 const APPS = ['space', 'io', 'agency', 'ltd'] as const;
+/** Secrets the packages declare now and did not then: the current program needs them in the stack's config. */
+const NEW_SECRETS = {
+  'create-something:visitorKey': 'e2e-bindings-move-visitor-key-000000000',
+  'create-something:unsubscribeSecret': 'e2e-bindings-move-unsubscribe-secret-000',
+};
 const TOKEN = 'e2e-bindings-move-token-00000000000000000000';
 const toolchain = findToolchain();
 const ready = toolchainReady(toolchain, 'end-to-end bindings move test');
@@ -86,15 +91,9 @@ describe.runIf(ready)('a stack deployed before bindings were data moves over and
     previous = new PulumiCli(before.dir, join(scratch, 'state'), toolchain as Toolchain);
     current = new PulumiCli(after.dir, join(scratch, 'state'), toolchain as Toolchain);
     await previous.initStackOnEmulator('local', emulator, { token: TOKEN });
-    // The current program reads the same stack config, plus the secret the sites now declare.
+    // The current program reads the same stack config, plus the secrets the sites now declare.
     copyFileSync(join(before.dir, 'Pulumi.local.yaml'), join(after.dir, 'Pulumi.local.yaml'));
-    await current.ok([
-      'config',
-      'set',
-      'create-something:visitorKey',
-      'e2e-bindings-move-visitor-key-000000000',
-      ...local,
-    ]);
+    for (const [key, value] of Object.entries(NEW_SECRETS)) await current.ok(['config', 'set', key, value, ...local]);
   }, 120_000);
 
   afterAll(async () => {

@@ -702,6 +702,7 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
       secrets: {
         'create-something:motionExtractorToken': 'e2e-worker-secret-0000000000000000000000',
         'create-something:visitorKey': 'e2e-visitor-key-00000000000000000000000000',
+        'create-something:unsubscribeSecret': 'e2e-unsubscribe-secret-00000000000000000',
       },
     });
     const app = 'urn:pulumi:prod::create-something::create-something:index:SiteApp::space';

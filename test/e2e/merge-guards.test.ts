@@ -86,6 +86,7 @@ describe.runIf(ready)('guards between a merge and production, on a protected pro
       secrets: {
         'create-something:motionExtractorToken': 'e2e-guards-worker-secret-00000000000000000',
         'create-something:visitorKey': 'e2e-guards-visitor-key-000000000000000000',
+        'create-something:unsubscribeSecret': 'e2e-guards-unsubscribe-secret-0000000000',
       },
     });
   }, 120_000);

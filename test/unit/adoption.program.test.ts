@@ -79,7 +79,7 @@ describe('adoption imports under the URNs the program registers (prod, under moc
       planDeployment('prod', scanInventory(join(__dirname, '..', '..')), loadStackDefinition('prod'), {
         accountId: ACCOUNT_ID,
       }),
-    ).find((t) => t.kind === 'workerScript');
+    ).find((t) => t.kind === 'workerScript' && t.logicalName === 'space-motion-extractor-script');
     expect(script && urnOf('prod', 'create-something', script.type, script.logicalName, script.parent)).toBe(
       'urn:pulumi:prod::create-something::create-something:index:SiteApp$create-something:index:Worker$cloudflare:index/workersScript:WorkersScript::space-motion-extractor-script',
     );

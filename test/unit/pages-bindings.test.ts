@@ -21,7 +21,8 @@ const environment = fc.record(
     r2Buckets: map,
     queueProducers: map,
     envVars: map,
-    secrets: fc.dictionary(name, fc.constant(SECRET_IS_SET), { maxKeys: 2 }),
+    // Names apart from the variables': a binding name is declared once (readConfigBindings refuses a second).
+    secrets: fc.dictionary(fc.stringMatching(/^secret_[a-z]{1,4}$/), fc.constant(SECRET_IS_SET), { maxKeys: 2 }),
   },
   { requiredKeys: ['d1Databases', 'kvNamespaces'] },
 );

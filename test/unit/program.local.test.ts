@@ -7,6 +7,6 @@ describeStackProgram({
   physicalName: (app) => `createsomething-${app}`,
   protect: false,
   productionUrl: (app) => `http://createsomething-${app}.pages.localhost:8787/`,
-  workerScripts: ['motion-extractor'],
+  workerScripts: ['search-recorder', 'motion-extractor'],
   apiBaseUrl: 'http://127.0.0.1:8787/client/v4',
 });

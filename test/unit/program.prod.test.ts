@@ -8,5 +8,5 @@ describeStackProgram({
   physicalName: (app) => `createsomething-${app}`,
   protect: true,
   productionUrl: (app) => `https://createsomething-${app}.pages.dev/`,
-  workerScripts: ['motion-extractor'],
+  workerScripts: ['search-recorder', 'motion-extractor'],
 });

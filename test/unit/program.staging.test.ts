@@ -7,5 +7,5 @@ describeStackProgram({
   physicalName: (app) => `createsomething-${app}-staging`,
   protect: false,
   productionUrl: (app) => `https://createsomething-${app}-staging.pages.dev/`,
-  workerScripts: ['motion-extractor-staging'],
+  workerScripts: ['search-recorder-staging', 'motion-extractor-staging'],
 });

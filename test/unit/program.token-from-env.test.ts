@@ -6,6 +6,7 @@ import {
   MOTION_EXTRACTOR_TOKEN,
   MOTION_EXTRACTOR_TOKEN_KEY,
   outputValue,
+  SITE_SECRETS,
 } from './support/pulumi-harness';
 
 // What CI does: the stack config holds no token, the job's GitHub environment exports CLOUDFLARE_API_TOKEN.
@@ -24,6 +25,7 @@ describe('the program with the Cloudflare token in the environment only', () => 
     const registrations = await installMocks('staging', {
       'create-something:accountId': ACCOUNT_ID,
       [MOTION_EXTRACTOR_TOKEN_KEY]: MOTION_EXTRACTOR_TOKEN,
+      ...SITE_SECRETS,
     });
     const program = (await import('../../infra/index' as string)) as typeof import('../../infra/index');
     for (const app of Object.values(program.apps)) await outputValue(app.deploymentUrl);

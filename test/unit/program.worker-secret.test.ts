@@ -19,7 +19,9 @@ describe('the motion-extractor Worker on staging', () => {
     if (!worker) throw new Error('no motion-extractor outputs');
     await outputValue(worker.scriptName);
 
-    const script = registrations.find((r) => r.type === 'cloudflare:index/workersScript:WorkersScript');
+    const script = registrations.find(
+      (r) => r.type === 'cloudflare:index/workersScript:WorkersScript' && r.name === 'space-motion-extractor-script',
+    );
     const bindings = script?.inputs.bindings as { type: string; name: string; text?: unknown }[];
     expect(bindings.filter((b) => b.type === 'secret_text')).toEqual([
       { type: 'secret_text', name: 'API_TOKEN', text: { [SECRET]: expect.any(String), value: MOTION_EXTRACTOR_TOKEN } },

@@ -263,6 +263,9 @@ describe('the review stack pr-<number>, in its own account', () => {
     expect(up?.with?.['config-map']).toContain(
       `create-something:visitorKey: {value: '${expr('secrets.REVIEW_VISITOR_KEY')}', secret: true}`,
     );
+    expect(up?.with?.['config-map']).toContain(
+      `create-something:unsubscribeSecret: {value: '${expr('secrets.REVIEW_UNSUBSCRIBE_SECRET')}', secret: true}`,
+    );
     expect(up?.env?.CLOUDFLARE_API_TOKEN).toBe(expr('secrets.CLOUDFLARE_API_TOKEN'));
     const review = ENVIRONMENTS.review;
     expect(Object.keys(review?.variables ?? {})).toEqual(['REVIEW_ACCOUNT_ID']);

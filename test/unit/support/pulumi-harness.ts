@@ -21,6 +21,11 @@ export const ACCOUNT_ID = '0123456789abcdef0123456789abcdef';
 export const TOKEN = 'unit-test-token-00000000000000000000000000000';
 export const MOTION_EXTRACTOR_TOKEN_KEY = 'create-something:motionExtractorToken';
 export const MOTION_EXTRACTOR_TOKEN = 'unit-test-motion-extractor-token-000000000000';
+/** The secrets the sites declare (`secrets.required`), by config key (infra/bindings/secrets.ts). */
+export const SITE_SECRETS: Readonly<Record<string, string>> = {
+  'create-something:visitorKey': 'unit-test-visitor-key-0000000000000000000',
+  'create-something:unsubscribeSecret': 'unit-test-unsubscribe-secret-00000000000',
+};
 
 /** Outputs a mock provider gives back, shaped like Cloudflare's so components can compute from them. */
 function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
@@ -31,6 +36,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       return { ...inputs };
     case 'cloudflare:index/pagesProject:PagesProject':
       return { ...inputs, subdomain: `${inputs.name}.pages.dev`, createdOn: `created-${inputs.name}` };
+    case 'cloudflare:index/queue:Queue':
+      return { ...inputs, queueId: `queue-id-${inputs.queueName}` };
     case 'command:local:Command':
       return { ...inputs, stdout: JSON.stringify({ outputHash: `output-of-${name}`, reused: false }) };
     case 'createsomething:pages:Deployment':
@@ -57,8 +64,8 @@ export async function installMocks(stack: string, config: Record<string, string>
   const registrations: Registration[] = [];
   pulumi.runtime.setAllConfig(
     config,
-    // What `pulumi config set --secret` would have marked: the API token and the Worker secrets.
-    Object.keys(config).filter((k) => k.endsWith('Token')),
+    // What `pulumi config set --secret` would have marked: the API token and the sites' and Workers' secrets.
+    Object.keys(config).filter((k) => k.endsWith('Token') || k in SITE_SECRETS),
   );
   await pulumi.runtime.setMocks(
     {
@@ -116,6 +123,7 @@ export function localConfig(): Record<string, string> {
     'cloudflare:apiToken': TOKEN,
     'cloudflare:baseUrl': 'http://127.0.0.1:8787/client/v4',
     [MOTION_EXTRACTOR_TOKEN_KEY]: MOTION_EXTRACTOR_TOKEN,
+    ...SITE_SECRETS,
   };
 }
 
@@ -130,5 +138,6 @@ export function cloudConfig(): Record<string, string> {
     'create-something:accountId': ACCOUNT_ID,
     'cloudflare:apiToken': TOKEN,
     [MOTION_EXTRACTOR_TOKEN_KEY]: MOTION_EXTRACTOR_TOKEN,
+    ...SITE_SECRETS,
   };
 }

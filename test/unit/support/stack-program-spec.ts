@@ -7,6 +7,9 @@ import { schema } from '../../../infra/provider/schema';
 import { installMocks, outputValue, type Registration } from './pulumi-harness';
 
 export const APPS = ['space', 'io', 'agency', 'ltd'] as const;
+/** How the SDK sends a secret value to the engine: `{ [SECRET_SIG]: SECRET_VALUE, value }`. */
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+const SECRET_VALUE = '1b47061264138c4ac30d75fd1eb44270';
 
 const TYPES = {
   app: 'create-something:index:SiteApp',
@@ -18,6 +21,9 @@ const TYPES = {
   build: 'command:local:Command',
   upload: 'createsomething:pages:Deployment',
   worker: 'cloudflare:index/workersScript:WorkersScript',
+  r2: 'cloudflare:index/r2Bucket:R2Bucket',
+  queue: 'cloudflare:index/queue:Queue',
+  queueConsumer: 'cloudflare:index/queueConsumer:QueueConsumer',
 } as const;
 
 export interface StackExpectations {
@@ -40,6 +46,13 @@ export function describeStackProgram(expected: StackExpectations): void {
     let registrations: Registration[];
     let program: ProgramOutputs;
     let sourceHashes: Map<string, string>;
+    /** The package a Worker script belongs to: its parent is the Worker component, whose parent is the SiteApp. */
+    const appOf = (script: Registration): string => {
+      const worker = registrations.find((r) => r.urn === script.parent);
+      const app = registrations.find((r) => r.urn === worker?.parent && r.type === TYPES.app);
+      if (!app) throw new Error(`${script.name} is not inside a SiteApp`);
+      return app.name;
+    };
     const named = (type: string, name: string) => {
       const found = registrations.find((r) => r.type === type && r.name === name);
       if (!found) throw new Error(`no ${type} named ${name} was registered`);
@@ -175,10 +188,7 @@ export function describeStackProgram(expected: StackExpectations): void {
         expect(upload.dependencies).toContain(named(TYPES.migrations, `${app}-migrations`).urn);
         expect(upload.dependencies).toContain(named(TYPES.pages, `${app}-pages`).urn);
         if (expected.tokenFromEnvironment) expect(upload.inputs.apiToken).toBeUndefined();
-        else
-          expect(upload.inputs.apiToken).toMatchObject({
-            '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270',
-          });
+        else expect(upload.inputs.apiToken).toMatchObject({ [SECRET_SIG]: SECRET_VALUE });
         expect(upload.inputs).toMatchObject({
           projectName: expected.physicalName(app),
           branch: 'main',
@@ -188,7 +198,11 @@ export function describeStackProgram(expected: StackExpectations): void {
           buildInputHash: sourceHashes.get(app),
           outputHash: `output-of-${app}-deployment-build`,
           projectIdentity: `created-${expected.physicalName(app)}`,
-          configHash: expect.stringMatching(/^[0-9a-f]{16}$/),
+        });
+        // What a deployment snapshots includes the sites' secrets: its hash is a secret too, encrypted in the state.
+        expect(upload.inputs.configHash).toEqual({
+          [SECRET_SIG]: SECRET_VALUE,
+          value: expect.stringMatching(/^[0-9a-f]{16}$/),
         });
         expect(upload.inputs.apiBaseUrl).toBe(expected.apiBaseUrl);
         // An existing stack's upload command becomes this resource without a new deployment (legacy-state.ts).
@@ -241,12 +255,9 @@ export function describeStackProgram(expected: StackExpectations): void {
       expect(scripts.map((s) => s.inputs.scriptName)).toEqual(expected.workerScripts);
       for (const script of scripts) {
         const bindings = script.inputs.bindings as { type: string; name: string }[];
-        expect(bindings).toEqual(
-          expect.arrayContaining([
-            { type: 'd1', name: 'DB', id: `uuid-${expected.physicalName('space')}` },
-            { type: 'kv_namespace', name: 'KV', namespaceId: `kv-${expected.physicalName('space')}` },
-          ]),
-        );
+        // The package's own database, shared with its app: the same uuid.
+        const app = appOf(script);
+        expect(bindings).toContainEqual({ type: 'd1', name: 'DB', id: `uuid-${expected.physicalName(app)}` });
         expect(script.inputs.contentSha256).toMatch(/^[0-9a-f]{64}$/);
         // The bundle goes by file (relative, so the same on every machine) and hash, never inline into the state.
         expect(script.inputs.content).toBeUndefined();
@@ -263,13 +274,70 @@ export function describeStackProgram(expected: StackExpectations): void {
     it("uploads each Worker script only after its package's migrations ran", () => {
       const scripts = registrations.filter((r) => r.type === TYPES.worker);
       expect(scripts).toHaveLength(expected.workerScripts.length);
-      for (const script of scripts) {
-        // The script's parent is its Worker component, whose parent is the package's SiteApp.
-        const worker = registrations.find((r) => r.urn === script.parent);
-        const app = registrations.find((r) => r.urn === worker?.parent && r.type === TYPES.app);
-        if (!app) throw new Error(`${script.name} is not inside a SiteApp`);
-        expect(script.dependencies).toContain(named(TYPES.migrations, `${app.name}-migrations`).urn);
+      for (const script of scripts)
+        expect(script.dependencies).toContain(named(TYPES.migrations, `${appOf(script)}-migrations`).urn);
+    });
+
+    it("provisions and binds what each package's wrangler config declares: R2, queues, secrets, rate limits", () => {
+      const suffix = expected.physicalName('space').slice('createsomething-space'.length);
+      const bucket = named(TYPES.r2, 'space-bucket-media');
+      const queue = named(TYPES.queue, 'io-queue-searches');
+      expect(bucket.inputs).toMatchObject({ name: `createsomething-space-media${suffix}` });
+      expect(queue.inputs).toMatchObject({ queueName: `createsomething-io-searches${suffix}` });
+      for (const data of [bucket, queue]) {
+        expect(data.protect).toBe(expected.protect);
+        expect(data.retainOnDelete ?? false).toBe(expected.protect);
       }
+      const configs = (app: string) =>
+        named(TYPES.pages, `${app}-pages`).inputs.deploymentConfigs as Record<string, Record<string, unknown>>;
+      expect(configs('space').production).toMatchObject({
+        r2Buckets: { MEDIA: { name: `createsomething-space-media${suffix}` } },
+      });
+      expect(configs('io').production).toMatchObject({
+        queueProducers: { SEARCHES: { name: `createsomething-io-searches${suffix}` } },
+      });
+      // Every site's secrets, as secrets: never a plain value in what the engine is sent.
+      for (const app of APPS) {
+        const envVars = configs(app).production?.envVars as Record<string, { type: string; value: unknown }>;
+        expect(envVars.VISITOR_KEY).toEqual({
+          type: 'secret_text',
+          value: { [SECRET_SIG]: SECRET_VALUE, value: expected.config['create-something:visitorKey'] },
+        });
+        // A protected stack's preview deployments get no data and no credential.
+        if (expected.protect)
+          expect(Object.keys(configs(app).preview ?? {}).sort()).toEqual(['compatibilityDate', 'compatibilityFlags']);
+        else expect(configs(app).preview).toEqual(configs(app).production);
+      }
+      expect((configs('ltd').production?.envVars as Record<string, unknown>).UNSUBSCRIBE_SECRET).toMatchObject({
+        type: 'secret_text',
+      });
+      // The bindings record knows the secret is set, never its value.
+      const record = named(TYPES.bindings, 'ltd-pages-bindings').inputs;
+      expect((record.bindings as { production: Record<string, unknown> }).production.secrets).toEqual({
+        UNSUBSCRIBE_SECRET: '(set)',
+        VISITOR_KEY: '(set)',
+      });
+      expect(JSON.stringify(record.bindings)).not.toContain(expected.config['create-something:visitorKey']);
+      if (expected.workerScripts.length === 0) {
+        expect(registrations.filter((r) => r.type === TYPES.queueConsumer)).toEqual([]);
+        return;
+      }
+      const [recorder] = registrations.filter((r) => r.type === TYPES.queueConsumer);
+      expect(recorder?.inputs).toMatchObject({
+        queueId: `queue-id-createsomething-io-searches${suffix}`,
+        scriptName: `search-recorder${suffix}`,
+        type: 'worker',
+        settings: { batchSize: 10, maxWaitTimeMs: 5000 },
+      });
+      const extractor = registrations.find(
+        (r) => r.type === TYPES.worker && r.inputs.scriptName === `motion-extractor${suffix}`,
+      );
+      expect(extractor?.inputs.bindings).toEqual(
+        expect.arrayContaining([
+          { type: 'r2_bucket', name: 'MEDIA', bucketName: `createsomething-space-media${suffix}` },
+          { type: 'ratelimit', name: 'RATE_LIMITER', namespaceId: '1001', simple: { limit: 10, period: 60 } },
+        ]),
+      );
     });
   });
 }
