@@ -154,6 +154,8 @@ export function routeShape(path: string): string {
       .replace(/^\/accounts\/[0-9a-f]{32}/, '/accounts/:account_id')
       // An R2 object key may hold slashes: all of it is the one id.
       .replace(/(\/objects)\/.+$/, '$1/:id')
+      // The newer Workers resource API names a Worker under a folder that is itself called `workers`.
+      .replace(/\/workers\/workers\/[^/]+/, '/workers/workers/:id')
       .replace(
         /(\/(?:database|namespaces|projects|scripts|services|deployments|domains|values|metadata|buckets))\/[^/]+/g,
         '$1/:id',

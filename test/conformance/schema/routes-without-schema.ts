@@ -21,6 +21,12 @@ export const ROUTES_WITHOUT_SCHEMA: Record<string, string> = {
     'SDK resources/workers/scripts/subdomain.d.ts (SubdomainGetResponse { enabled, previews_enabled })',
   'POST /accounts/:account_id/workers/scripts/:id/subdomain':
     'SDK resources/workers/scripts/subdomain.d.ts (SubdomainCreateResponse { enabled, previews_enabled })',
+  'DELETE /accounts/:account_id/workers/scripts/:id/subdomain':
+    "SDK resources/workers/scripts/subdomain.d.ts (SubdomainDeleteResponse { enabled, previews_enabled }); the upstream provider's destroy of a WorkersScriptSubdomain",
+  'GET /accounts/:account_id/workers/services/:id':
+    'wrangler packages/wrangler/src/deploy/deploy.ts (the service and its default_environment, read before an upload to tell a new Worker from an existing one; 404 code 10090 when there is none)',
+  'GET /accounts/:account_id/workers/workers/:id':
+    "SDK resources/workers/beta/workers/workers.d.ts (Worker { id, name, subdomain: { enabled, previews_enabled }, … }); wrangler's deploy reads the workers.dev state from it",
   // R2 objects through the REST API: not in this schema (nor typed by the SDK); wrangler calls them.
   'PUT /accounts/:account_id/r2/buckets/:id/objects/:id':
     'wrangler packages/wrangler/src/r2/helpers/object.ts (putRemoteObject: raw body, content-* headers; needs a 2xx with a body, reads none of it)',

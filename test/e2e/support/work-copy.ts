@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
@@ -21,8 +21,9 @@ export function makeWorkCopy(): { dir: string; remove(): void } {
 }
 
 /**
- * A copy of the repository as it was at `commit` (`git archive`), with node_modules linked as above: what a team
- * deployed before a change, to move over to the current code.
+ * A copy of the repository as it was at `commit` (`git archive`), with node_modules linked to the original's but for
+ * the workspace's own packages (see `linkNodeModules`): what a team deployed before a change, to move over to the
+ * current code.
  */
 export function makeWorkCopyAt(commit: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-repo-at-'));
@@ -52,10 +53,33 @@ function copyCurrentFiles(dir: string, paths: readonly string[]): void {
   }
 }
 
+/**
+ * node_modules for a copy of another commit: each folder the copy has gets a node_modules of its own whose entries
+ * link to the original's, except the workspace's own packages (`@create-something/app-kit`), which link to the copy's.
+ * Linking the whole folder would hand the old apps today's app-kit (its links resolve inside the original), so an
+ * old commit would be built with code it never had.
+ */
 function linkNodeModules(dir: string): void {
+  const packages = join(REPO_ROOT, 'packages');
   for (const modules of nodeModulesFolders()) {
     if (!existsSync(dirname(join(dir, modules)))) continue;
-    symlinkSync(join(REPO_ROOT, modules), join(dir, modules));
+    const original = join(REPO_ROOT, modules);
+    const copy = join(dir, modules);
+    const link = (entry: string) => {
+      const target = join(original, entry);
+      const real = realpathSync(target);
+      const workspace = real.startsWith(`${packages}/`) ? join(dir, relative(REPO_ROOT, real)) : undefined;
+      symlinkSync(workspace && existsSync(workspace) ? workspace : target, join(copy, entry));
+    };
+    mkdirSync(copy);
+    for (const entry of readdirSync(original)) {
+      if (!entry.startsWith('@')) {
+        link(entry);
+        continue;
+      }
+      mkdirSync(join(copy, entry));
+      for (const scoped of readdirSync(join(original, entry))) link(`${entry}/${scoped}`);
+    }
   }
 }
 
