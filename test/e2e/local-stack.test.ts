@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_VERSION } from '../../infra/provider/identity';
 import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
 import { judgeRecording } from '../conformance/schema/judge-recording.ts';
-import { getByHost, hostOf } from './support/http';
+import { getByHost, hostOf, requestByHost } from './support/http';
 import { changedSteps, normalisedSteps, type PreviewJson } from './support/preview-json';
 import { findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
@@ -42,7 +42,16 @@ interface AppOutput {
   databaseId: string;
   kvNamespaceId: string;
   migrationBookmark: string;
+  resources: Record<string, { kind: string; name: string; ref: string }>;
   workers: Record<string, { scriptName: string; url: string }>;
+}
+
+/** Every regular file under `dir`. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, against the emulator', () => {
@@ -519,6 +528,71 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
     expect(rebuilt.stdout).not.toMatch(/io-deployment-upload/);
     expect((await counts()).map((n, i) => n - (before[i] as number))).toEqual([0, 0, 0, 0]);
     expect(changedSteps(await preview())).toEqual([]);
+  }, 900_000);
+
+  it("j. bindings as data: space's capture lands in the stack's own bucket, io's search reaches D1 through the queue, the sites' secrets are in no state, log or build", async () => {
+    const apps = await outputs();
+    const space = apps.space as AppOutput;
+    const io = apps.io as AppOutput;
+    // R2: a capture posted to space is stored by the site in the stack's own MEDIA bucket.
+    const bucket = space.resources['space-bucket-media'];
+    expect(bucket).toMatchObject({ kind: 'r2', name: 'createsomething-space-media' });
+    const capture = { label: 'e2e take', frames: [0, 1, 2].map((t) => ({ t, x: t * 2, y: t * 3 })) };
+    const saved = await requestByHost(
+      emulator.port,
+      hostOf(space.productionUrl),
+      '/api/experiments/spring-physics/captures',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.61' },
+        body: JSON.stringify(capture),
+      },
+    );
+    expect(saved.status, saved.body).toBe(201);
+    const { id } = JSON.parse(saved.body) as { id: string };
+    const object = await fetch(
+      `${emulator.url}/accounts/${emulator.accountId}/r2/buckets/${bucket?.name}/objects/captures/spring-physics/${id}.json`,
+      { headers: { authorization: `Bearer ${TOKEN}` } },
+    );
+    expect(object.status).toBe(200);
+    expect(await object.json()).toMatchObject(capture);
+    // The queue: a search answered by io (a GET, which writes nothing) reaches D1 through the consumer Worker.
+    const query = `spring ${Date.now()}`;
+    const searched = await getByHost(
+      emulator.port,
+      hostOf(io.productionUrl),
+      `/api/search?q=${encodeURIComponent(query)}`,
+      {
+        'cf-connecting-ip': '203.0.113.62',
+      },
+    );
+    expect(searched.status, searched.body).toBe(200);
+    const deadline = Date.now() + 60_000;
+    let recorded: Record<string, unknown>[] = [];
+    while (recorded.length === 0 && Date.now() < deadline) {
+      recorded = await d1(io.databaseId, `SELECT query, result_count FROM searches WHERE query = '${query}'`);
+      if (recorded.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(recorded).toEqual([{ query, result_count: expect.any(Number) }]);
+    // Secrets: set in the stack's config, bound to the sites, and nowhere else.
+    const config = readFileSync(join(copy.dir, 'Pulumi.local.yaml'), 'utf8');
+    const secrets = ['visitorKey', 'unsubscribeSecret'].map(
+      (key) => new RegExp(`create-something:${key}:\\s*(\\S+)`).exec(config)?.[1] as string,
+    );
+    for (const secret of secrets) expect(secret).toMatch(/^\S{32,}$/);
+    const project = await cf.pages.projects.get(space.projectName, { account_id: emulator.accountId });
+    expect(project.deployment_configs?.production?.env_vars?.VISITOR_KEY?.type).toBe('secret_text');
+    const exported = (await cli.ok(['stack', 'export', ...local])).stdout;
+    const stateFiles = filesUnder(join(scratch, 'state', '.pulumi'));
+    const buildFiles = filesUnder(join(scratch, 'state', 'builds'));
+    expect(stateFiles.length).toBeGreaterThan(0);
+    expect(buildFiles.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(exported).not.toContain(secret);
+      expect(cli.transcript.filter((text) => text.includes(secret))).toEqual([]);
+      expect(stateFiles.filter((file) => readFileSync(file, 'latin1').includes(secret))).toEqual([]);
+      expect(buildFiles.filter((file) => readFileSync(file, 'latin1').includes(secret))).toEqual([]);
+    }
   }, 900_000);
 
   it('e. a new migration is previewed by name and applied; an edited applied one fails the preview', async () => {

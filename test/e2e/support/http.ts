@@ -7,14 +7,14 @@ export interface SiteResponse {
 }
 
 /**
- * GET a site the emulator serves by Host name (`createsomething-space.pages.localhost`). Connects to 127.0.0.1 and
- * sends the Host header itself, since `*.localhost` names need not resolve on this machine.
+ * A request to a site the emulator serves by Host name (`createsomething-space.pages.localhost`). Connects to
+ * 127.0.0.1 and sends the Host header itself, since `*.localhost` names need not resolve on this machine.
  */
-export function getByHost(
+export function requestByHost(
   port: number,
   host: string,
-  path = '/',
-  headers: Record<string, string> = {},
+  path: string,
+  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<SiteResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -22,7 +22,7 @@ export function getByHost(
         host: '127.0.0.1',
         port,
         path,
-        method: 'GET',
+        method,
         headers: { host: `${host}:${port}`, accept: 'text/html', ...headers },
       },
       (res) => {
@@ -33,10 +33,20 @@ export function getByHost(
         );
       },
     );
-    req.setTimeout(30_000, () => req.destroy(new Error(`GET http://${host}${path} timed out`)));
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} http://${host}${path} timed out`)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
+}
+
+/** GET a site the emulator serves by Host name (see {@link requestByHost}). */
+export function getByHost(
+  port: number,
+  host: string,
+  path = '/',
+  headers: Record<string, string> = {},
+): Promise<SiteResponse> {
+  return requestByHost(port, host, path, { headers });
 }
 
 /** The Host an emulator URL like `http://createsomething-io.pages.localhost:8787/` names. */

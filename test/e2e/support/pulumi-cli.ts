@@ -18,6 +18,8 @@ export class PulumiCli {
   /** How many engine runs this CLI made, and every `using pulumi-resource-… from $PATH` line they printed. */
   runs = 0;
   readonly pathPluginWarnings: string[] = [];
+  /** Everything every engine run printed (stdout, then stderr), to check what never appears in a log. */
+  readonly transcript: string[] = [];
 
   constructor(
     readonly cwd: string,
@@ -52,6 +54,7 @@ export class PulumiCli {
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           this.runs++;
+          this.transcript.push(stdout, stderr);
           this.pathPluginWarnings.push(
             ...`${stdout}\n${stderr}`.split('\n').filter((l) => /using pulumi-\S+ from \$PATH/.test(l)),
           );
