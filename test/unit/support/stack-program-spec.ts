@@ -308,9 +308,7 @@ export function describeStackProgram(expected: StackExpectations): void {
           expect(Object.keys(configs(app).preview ?? {}).sort()).toEqual(['compatibilityDate', 'compatibilityFlags']);
         else expect(configs(app).preview).toEqual(configs(app).production);
       }
-      expect((configs('ltd').production?.envVars as Record<string, unknown>).UNSUBSCRIBE_SECRET).toMatchObject({
-        type: 'secret_text',
-      });
+      expect(configs('ltd').production).toMatchObject({ envVars: { UNSUBSCRIBE_SECRET: { type: 'secret_text' } } });
       // The bindings record knows the secret is set, never its value.
       const record = named(TYPES.bindings, 'ltd-pages-bindings').inputs;
       expect((record.bindings as { production: Record<string, unknown> }).production.secrets).toEqual({
