@@ -1,13 +1,11 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
+import type { RunningEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
 import { getByHost, hostOf } from './support/http';
 import { changedSteps, type PreviewJson } from './support/preview-json';
-import { findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
+import { findToolchain, type PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
+import { type StackMove, startStackMove } from './support/stack-move';
 import { toolchainReady } from './support/toolchain-gate';
 import { makeWorkCopy, makeWorkCopyAt } from './support/work-copy';
 
@@ -37,11 +35,9 @@ interface AppOutput {
 const KEPT = /cloudflare:index\/(d1Database|workersKvNamespace|pagesProject|workersScript):/;
 
 describe.runIf(ready)('a stack deployed before bindings were data moves over and keeps its resources', () => {
+  let move: StackMove;
   let emulator: RunningEmulator;
-  let scratch: string;
   let cf: Cloudflare;
-  let before: { dir: string; remove(): void };
-  let after: { dir: string; remove(): void };
   let previous: PulumiCli;
   let current: PulumiCli;
   const local = ['--stack', 'local'];
@@ -82,26 +78,14 @@ describe.runIf(ready)('a stack deployed before bindings were data moves over and
   });
 
   beforeAll(async () => {
-    scratch = mkdtempSync(join(tmpdir(), 'e2e-bindings-move-'));
-    emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator') });
-    cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
-    before = makeWorkCopyAt(BEFORE_BINDINGS_COMMIT);
-    after = makeWorkCopy();
-    // One state backend and one build cache: the same stack, first run by the old program, then by the current one.
-    previous = new PulumiCli(before.dir, join(scratch, 'state'), toolchain as Toolchain);
-    current = new PulumiCli(after.dir, join(scratch, 'state'), toolchain as Toolchain);
-    await previous.initStackOnEmulator('local', emulator, { token: TOKEN });
+    const copies = { before: makeWorkCopyAt(BEFORE_BINDINGS_COMMIT), after: makeWorkCopy() };
+    move = await startStackMove('e2e-bindings-move-', copies, toolchain as Toolchain, TOKEN);
+    ({ emulator, cf, previous, current } = move);
     // The current program reads the same stack config, plus the secrets the sites now declare.
-    copyFileSync(join(before.dir, 'Pulumi.local.yaml'), join(after.dir, 'Pulumi.local.yaml'));
     for (const [key, value] of Object.entries(NEW_SECRETS)) await current.ok(['config', 'set', key, value, ...local]);
   }, 120_000);
 
-  afterAll(async () => {
-    await emulator?.stop();
-    before?.remove();
-    after?.remove();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  afterAll(() => move?.stop());
 
   it('one up creates only the new resources; every database, namespace, project and Worker stays, with its data', async () => {
     await previous.ok(['up', '--yes', '--skip-preview', ...local]);

@@ -1,13 +1,11 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
+import type { RunningEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
 import { getByHost, hostOf } from './support/http';
 import { changedSteps, type PreviewJson } from './support/preview-json';
-import { findToolchain, PulumiCli, type Toolchain } from './support/pulumi-cli';
+import { findToolchain, type PulumiCli, type Toolchain } from './support/pulumi-cli';
 import { SITE_CHECKS } from './support/site-checks';
+import { type StackMove, startStackMove } from './support/stack-move';
 import { toolchainReady } from './support/toolchain-gate';
 import { makeWorkCopyAt, overlayCurrent } from './support/work-copy';
 
@@ -34,11 +32,9 @@ interface AppOutput {
 }
 
 describe.runIf(ready)('a stack deployed by the dynamic providers moves to the provider plugin', () => {
+  let move: StackMove;
   let emulator: RunningEmulator;
-  let scratch: string;
   let cf: Cloudflare;
-  let before: ReturnType<typeof makeWorkCopyAt>;
-  let after: ReturnType<typeof makeWorkCopyAt>;
   let previous: PulumiCli;
   let current: PulumiCli;
   const local = ['--stack', 'local'];
@@ -70,25 +66,18 @@ describe.runIf(ready)('a stack deployed by the dynamic providers moves to the pr
     JSON.parse((await cli.ok(['stack', 'output', 'apps', '--json', ...local])).stdout) as Record<string, AppOutput>;
 
   beforeAll(async () => {
-    scratch = mkdtempSync(join(tmpdir(), 'e2e-move-'));
-    emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator') });
-    cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
-    before = makeWorkCopyAt(DYNAMIC_PROVIDERS_COMMIT);
-    after = makeWorkCopyAt(DYNAMIC_PROVIDERS_COMMIT);
+    const after = makeWorkCopyAt(DYNAMIC_PROVIDERS_COMMIT);
     overlayCurrent(after.dir, PROGRAM_PATHS);
-    // One state backend and one build cache for both: the same stack, first run by one program, then by the other.
-    previous = new PulumiCli(before.dir, join(scratch, 'state'), toolchain as Toolchain);
-    current = new PulumiCli(after.dir, join(scratch, 'state'), toolchain as Toolchain);
-    await previous.initStackOnEmulator('local', emulator, { token: TOKEN });
-    copyFileSync(join(before.dir, 'Pulumi.local.yaml'), join(after.dir, 'Pulumi.local.yaml'));
+    move = await startStackMove(
+      'e2e-move-',
+      { before: makeWorkCopyAt(DYNAMIC_PROVIDERS_COMMIT), after },
+      toolchain as Toolchain,
+      TOKEN,
+    );
+    ({ emulator, cf, previous, current } = move);
   }, 120_000);
 
-  afterAll(async () => {
-    await emulator?.stop();
-    before?.remove();
-    after?.remove();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  afterAll(() => move?.stop());
 
   it('one up with the current program touches nothing in Cloudflare, and leaves no provider code in the state', async () => {
     await previous.ok(['up', '--yes', '--skip-preview', ...local]);
