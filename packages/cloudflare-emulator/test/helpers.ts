@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -175,4 +175,21 @@ export async function waitForKv(emu: RunningEmulator, namespace: string, key: st
     await new Promise((r) => setTimeout(r, 250));
   }
   return undefined;
+}
+
+/** Writes a Worker project (wrangler.json + src/index.ts) in its own folder under `root` and deploys it with wrangler. */
+export async function deployWorker(
+  h: Harness,
+  root: string,
+  config: Record<string, unknown>,
+  source: string,
+): Promise<string> {
+  const dir = join(root, String(config.name));
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(
+    join(dir, 'wrangler.json'),
+    JSON.stringify({ main: 'src/index.ts', compatibility_date: '2025-01-01', ...config }),
+  );
+  writeFileSync(join(dir, 'src', 'index.ts'), source);
+  return expectOk(await wrangler(h.emu, dir, ['deploy']));
 }

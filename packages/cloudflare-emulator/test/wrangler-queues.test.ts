@@ -1,10 +1,11 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   account,
   api,
+  deployWorker,
   expectOk,
   fetchSite,
   type Harness,
@@ -15,18 +16,6 @@ import {
   waitForKv,
   wrangler,
 } from './helpers.ts';
-
-/** Write a Worker project (wrangler.json + src/index.ts) in its own folder and deploy it with wrangler. */
-async function deploy(h: Harness, root: string, config: Record<string, unknown>, source: string) {
-  const dir = join(root, String(config.name));
-  mkdirSync(join(dir, 'src'), { recursive: true });
-  writeFileSync(
-    join(dir, 'wrangler.json'),
-    JSON.stringify({ main: 'src/index.ts', compatibility_date: '2025-01-01', ...config }),
-  );
-  writeFileSync(join(dir, 'src', 'index.ts'), source);
-  return expectOk(await wrangler(h.emu, dir, ['deploy']));
-}
 
 describe('Queues: API, a producer Worker and a consumer Worker', () => {
   let h: Harness;
@@ -64,7 +53,7 @@ describe('Queues: API, a producer Worker and a consumer Worker', () => {
   });
 
   it('a message a producer Worker sends reaches the consumer Worker registered by wrangler deploy', async () => {
-    await deploy(
+    await deployWorker(
       h,
       cwd,
       {
@@ -81,7 +70,7 @@ export default {
 };
 `,
     );
-    await deploy(
+    await deployWorker(
       h,
       cwd,
       { name: 'queue-producer', queues: { producers: [{ binding: 'JOBS', queue: 'conformance-queue' }] } },

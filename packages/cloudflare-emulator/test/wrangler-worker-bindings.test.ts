@@ -1,19 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { account, api, expectOk, fetchSite, type Harness, startHarness, tempDir, wrangler } from './helpers.ts';
-
-/** Write a Worker project (wrangler.json + src/index.ts) in its own folder and deploy it with wrangler. */
-async function deploy(h: Harness, root: string, config: Record<string, unknown>, source: string) {
-  const dir = join(root, String(config.name));
-  mkdirSync(join(dir, 'src'), { recursive: true });
-  writeFileSync(
-    join(dir, 'wrangler.json'),
-    JSON.stringify({ main: 'src/index.ts', compatibility_date: '2025-01-01', ...config }),
-  );
-  writeFileSync(join(dir, 'src', 'index.ts'), source);
-  return expectOk(await wrangler(h.emu, dir, ['deploy']));
-}
+import { account, api, deployWorker, fetchSite, type Harness, startHarness, tempDir } from './helpers.ts';
 
 describe('Worker ratelimit, service and ai bindings', () => {
   let h: Harness;
@@ -22,13 +9,13 @@ describe('Worker ratelimit, service and ai bindings', () => {
   beforeAll(async () => {
     cwd = tempDir('worker-bindings-cwd');
     h = await startHarness('worker-bindings');
-    await deploy(
+    await deployWorker(
       h,
       cwd,
       { name: 'bound-target' },
       'export default { fetch(req: Request) { return new Response("target got " + new URL(req.url).pathname); } };\n',
     );
-    await deploy(
+    await deployWorker(
       h,
       cwd,
       {
