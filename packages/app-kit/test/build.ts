@@ -30,3 +30,23 @@ export function buildAppOnce(appDir: string | URL, name: string): () => void {
     console.log(`[${name} tests] built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
 }
+
+/**
+ * A vitest globalSetup that bundles a standalone Worker once with wrangler's own bundler (what `wrangler deploy`
+ * would upload) into its dist/, for tests that run the bundle on Miniflare.
+ */
+export function bundleWorkerOnce(workerDir: string | URL, name: string): () => void {
+  const root = typeof workerDir === 'string' ? path.resolve(workerDir) : path.resolve(fileURLToPath(workerDir));
+  return function setup(): void {
+    const started = performance.now();
+    const wrangler = path.join(root, 'node_modules/wrangler/bin/wrangler.js');
+    const result = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', 'dist'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    });
+    if (result.status !== 0)
+      throw new Error(`wrangler bundle failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    console.log(`[${name} tests] bundled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  };
+}
