@@ -5,7 +5,7 @@ import { PROVIDER_VERSION, TYPES } from './identity';
 import { pagesBindingsProvider } from './pages-bindings';
 import { pagesDeploymentProvider } from './pages-deployment';
 import { schema } from './schema';
-import { typeOfUrn, withoutSecretMarkers } from './wire';
+import { typeOfUrn, withoutSecretMarkers, withSecretsOf } from './wire';
 
 // biome-ignore lint/suspicious/noExplicitAny: each handler has its own input and output types
 type AnyHandler = ResourceHandler<any, any>;
@@ -29,7 +29,8 @@ const plain = <T>(value: T): T => withoutSecretMarkers(value) as T;
 
 /**
  * The plugin, as `@pulumi/pulumi/provider`'s `main` serves it over gRPC to the engine: a dispatch by type token to the
- * handlers, with secret markers taken off what the engine sends.
+ * handlers, with secret markers taken off what the engine sends and put back on what goes back (checked inputs,
+ * outputs, refreshed state), so a secret input is never kept in plain text.
  */
 export const createSomethingProvider: provider.Provider = {
   version: PROVIDER_VERSION,
@@ -38,8 +39,9 @@ export const createSomethingProvider: provider.Provider = {
   async check(urn, olds, news) {
     const handler = handlerFor(urn);
     const inputs = plain(news);
-    if (!handler.check) return { inputs, failures: [] };
-    return handler.check(plain(olds), inputs);
+    if (!handler.check) return { inputs: withSecretsOf(news, inputs), failures: [] };
+    const checked = await handler.check(plain(olds), inputs);
+    return { ...checked, inputs: withSecretsOf(news, checked.inputs) };
   },
 
   async diff(id, urn, olds, news) {
@@ -47,15 +49,18 @@ export const createSomethingProvider: provider.Provider = {
   },
 
   async create(urn, inputs) {
-    return handlerFor(urn).create(plain(inputs));
+    const created = await handlerFor(urn).create(plain(inputs));
+    return { ...created, outs: withSecretsOf(inputs, created.outs) };
   },
 
   async update(id, urn, olds, news) {
-    return handlerFor(urn).update(id, plain(olds), plain(news));
+    const updated = await handlerFor(urn).update(id, plain(olds), plain(news));
+    return { ...updated, outs: withSecretsOf(news, updated.outs ?? {}) };
   },
 
   async read(id, urn, props) {
-    return handlerFor(urn).read(id, plain(props));
+    const read = await handlerFor(urn).read(id, plain(props));
+    return { ...read, props: withSecretsOf(props, read.props ?? {}) };
   },
 
   async delete(id, urn, props) {

@@ -166,9 +166,16 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
         `create command:local:Command ${app}-deployment-build`,
         `create createsomething:pages:Deployment ${app}-deployment-upload`,
       ]),
+      // What the packages' wrangler.jsonc declare beyond D1 and KV: space's media bucket, io's search queue.
+      'create cloudflare:index/r2Bucket:R2Bucket space-bucket-media',
+      'create cloudflare:index/queue:Queue io-queue-searches',
       'create create-something:index:Worker space-motion-extractor',
       'create cloudflare:index/workersScript:WorkersScript space-motion-extractor-script',
       'create cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain space-motion-extractor-subdomain',
+      'create create-something:index:Worker io-search-recorder',
+      'create cloudflare:index/workersScript:WorkersScript io-search-recorder-script',
+      'create cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain io-search-recorder-subdomain',
+      'create cloudflare:index/queueConsumer:QueueConsumer io-search-recorder-consumes-io-queue-searches',
     ].sort();
     expect(steps.filter((s) => !s.includes(' pulumi:providers:'))).toEqual(expected);
   }, 600_000);

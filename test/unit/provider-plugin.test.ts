@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_NAME, PROVIDER_VERSION, TYPES } from '../../infra/provider/identity';
 import { HANDLERS } from '../../infra/provider/server';
-import { typeOfUrn, withoutSecretMarkers } from '../../infra/provider/wire';
+import { typeOfUrn, withoutSecretMarkers, withSecretsOf } from '../../infra/provider/wire';
 
 // The SDK's own gRPC library and generated stubs, resolved from where the SDK is (the plugin talks through them).
 const fromSdk = createRequire(require.resolve('@pulumi/pulumi'));
@@ -80,6 +80,25 @@ describe('the provider plugin, started as the engine starts it', () => {
     request.setNews(new structproto.Struct());
     await expect(call(client, 'check', request)).rejects.toThrow(/not createsomething:nope:Thing/);
   });
+
+  it('answers a check with the secrets it was sent still marked secret (else the state keeps them in plain text)', async () => {
+    const request = new provproto.CheckRequest();
+    request.setUrn(`urn:pulumi:s::p::${TYPES.pagesBindings}::x-pages-bindings`);
+    request.setOlds(new structproto.Struct());
+    const news = {
+      accountId: 'a',
+      projectName: 'p',
+      apiToken: { ...SECRET, value: 'config-token' },
+      bindings: { production: {}, preview: {} },
+      secretValues: { ...SECRET, value: { VISITOR_KEY: 'visitor-key' } },
+    };
+    request.setNews(structproto.Struct.fromJavaScript(news));
+    const response = await call<{ getInputs(): { toJavaScript(): Record<string, unknown> } }>(client, 'check', request);
+    const inputs = response.getInputs().toJavaScript();
+    expect(inputs.apiToken).toEqual({ ...SECRET, value: 'config-token' });
+    expect(inputs.secretValues).toEqual({ ...SECRET, value: { VISITOR_KEY: 'visitor-key' } });
+    expect(inputs.projectName).toBe('p');
+  });
 });
 
 describe('a plugin whose engine is gone', () => {
@@ -117,6 +136,35 @@ describe('what the engine sends, as the handlers see it', () => {
         none: null,
       }),
     ).toEqual({ apiToken: 'token', files: [{ name: 'a.sql', sql: 'SELECT 1;' }], n: 1, none: null });
+  });
+
+  it('what goes back is marked secret wherever a secret came in, so the state never keeps it in plain text', () => {
+    const sent = {
+      apiToken: { ...SECRET, value: 'token' },
+      secretValues: { ...SECRET, value: { VISITOR_KEY: 'k' } },
+      files: [{ name: 'a.sql', sql: { ...SECRET, value: 'SELECT 1;' } }],
+      projectName: 'p',
+    };
+    const returned = {
+      apiToken: 'token',
+      secretValues: { VISITOR_KEY: 'k' },
+      files: [{ name: 'a.sql' }],
+      projectName: 'p',
+      id: 'x',
+    };
+    expect(withSecretsOf(sent, returned)).toEqual({
+      apiToken: { ...SECRET, value: 'token' },
+      secretValues: { ...SECRET, value: { VISITOR_KEY: 'k' } },
+      // A secret anywhere inside makes the whole property secret, as the engine's own annotation does.
+      files: { ...SECRET, value: [{ name: 'a.sql' }] },
+      projectName: 'p',
+      id: 'x',
+    });
+    // Already marked stays as it is; nothing secret in, nothing marked out.
+    expect(withSecretsOf(sent, { apiToken: { ...SECRET, value: 't' } })).toEqual({
+      apiToken: { ...SECRET, value: 't' },
+    });
+    expect(withSecretsOf({ projectName: 'p' }, { projectName: 'p' })).toEqual({ projectName: 'p' });
   });
 
   it("a URN's type is its last type, after any parents'", () => {
