@@ -82,7 +82,8 @@ describe.runIf(ready)('a stack deployed before bindings were data moves over and
     move = await startStackMove('e2e-bindings-move-', copies, toolchain as Toolchain, TOKEN);
     ({ emulator, cf, previous, current } = move);
     // The current program reads the same stack config, plus the secrets the sites now declare.
-    for (const [key, value] of Object.entries(NEW_SECRETS)) await current.ok(['config', 'set', key, value, ...local]);
+    for (const [key, value] of Object.entries(NEW_SECRETS))
+      await current.ok(['config', 'set', '--secret', key, value, ...local]);
   }, 120_000);
 
   afterAll(() => move?.stop());

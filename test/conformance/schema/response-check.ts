@@ -157,7 +157,7 @@ export function routeShape(path: string): string {
       // The newer Workers resource API names a Worker under a folder that is itself called `workers`.
       .replace(/\/workers\/workers\/[^/]+/, '/workers/workers/:id')
       .replace(
-        /(\/(?:database|namespaces|projects|scripts|services|deployments|domains|values|metadata|buckets))\/[^/]+/g,
+        /(\/(?:database|namespaces|projects|scripts|services|deployments|domains|values|metadata|buckets|queues|consumers))\/[^/]+/g,
         '$1/:id',
       )
   );

@@ -27,6 +27,9 @@ export const ROUTES_WITHOUT_SCHEMA: Record<string, string> = {
     'wrangler packages/wrangler/src/deploy/deploy.ts (the service and its default_environment, read before an upload to tell a new Worker from an existing one; 404 code 10090 when there is none)',
   'GET /accounts/:account_id/workers/workers/:id':
     "SDK resources/workers/beta/workers/workers.d.ts (Worker { id, name, subdomain: { enabled, previews_enabled }, … }); wrangler's deploy reads the workers.dev state from it",
+  // A queue's consumer by id: the 2024 schema has only its PUT and DELETE; the upstream provider reads it back.
+  'GET /accounts/:account_id/queues/:id/consumers/:id':
+    "SDK resources/queues/consumers.d.ts (consumers.get: Consumer { consumer_id, script, settings, type, … }); the upstream provider's QueueConsumer read",
   // R2 objects through the REST API: not in this schema (nor typed by the SDK); wrangler calls them.
   'PUT /accounts/:account_id/r2/buckets/:id/objects/:id':
     'wrangler packages/wrangler/src/r2/helpers/object.ts (putRemoteObject: raw body, content-* headers; needs a 2xx with a body, reads none of it)',
