@@ -15,7 +15,17 @@
 // do not thrash; and the same inputs build once at a time, so a second run of them waits and takes the first's result
 // instead of building it again and replacing the cache entry an upload may be reading.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   buildFolder,
@@ -30,6 +40,9 @@ import {
 } from './build-cache.mjs';
 import { buildEnvironment } from './build-env.mjs';
 import { escapingSymlinks, irregularEntries } from './tree-guard.mjs';
+
+/** Lines of a failed build's log repeated in the error: enough for Vite's or Svelte's message and its location. */
+const LOG_TAIL_LINES = 40;
 
 const packageDirRelative = process.env.PACKAGE_DIR;
 const inputHash = process.env.BUILD_INPUT_HASH;
@@ -80,13 +93,18 @@ await withLock(`inputs-${packageDirRelative.replace(/[^a-z0-9-]/gi, '_')}-${inpu
     process.on('exit', removeOutDir);
     const started = new Date();
     step(`build started ${started.toISOString()} in ${join(packageDirRelative, outDir)}`);
-    const result = spawnSync('pnpm', ['run', 'build'], {
-      cwd: packageDir,
-      stdio: ['ignore', 2, 2],
-      env,
-    });
+    // The build's own output goes to a log file, not to this command's stderr: Pulumi keeps a command's whole stderr
+    // in the state (6 KB of Vite progress per package, on every build), where only this command's lines belong. A
+    // failure prints the log's last lines, which say what failed.
+    const log = buildLog(packageDirRelative, inputHash);
+    const logFd = openSync(log, 'w');
+    const result = spawnSync('pnpm', ['run', 'build'], { cwd: packageDir, stdio: ['ignore', logFd, logFd], env });
+    closeSync(logFd);
     if (result.error) fail(`could not start pnpm: ${result.error.message}`);
-    if (result.status !== 0) fail(`pnpm run build exited with ${result.status}`);
+    if (result.status !== 0)
+      fail(
+        `pnpm run build exited with ${result.status}; the last lines of its log (${log}):\n${tail(log, LOG_TAIL_LINES)}`,
+      );
     if (!existsSync(built))
       fail(
         `the build finished but ${built} does not exist: does the app's vite.config.ts spread kitBuildOptions() (SVELTEKIT_OUT_DIR, SVELTEKIT_VERSION_NAME) into sveltekit(), with the app-kit Cloudflare adapter?`,
@@ -101,12 +119,16 @@ await withLock(`inputs-${packageDirRelative.replace(/[^a-z0-9-]/gi, '_')}-${inpu
     copyTree(built, join(partial, 'out'));
     removeOutDir();
     writeFileSync(join(partial, 'output-hash'), hashTree(join(partial, 'out')));
+    // The log of a build that succeeded is kept with its result (and pruned with it); a failed one's stays in logs/.
+    renameSync(log, join(partial, 'build.log'));
     writeFileSync(join(partial, 'complete'), started.toISOString());
     rmSync(target, { recursive: true, force: true });
     renameSync(partial, target);
     rebuilt = true;
     const finished = new Date();
-    step(`build finished ${finished.toISOString()} (${((finished - started) / 1000).toFixed(1)} s)`);
+    step(
+      `build finished ${finished.toISOString()} (${((finished - started) / 1000).toFixed(1)} s; log: ${join(target, 'build.log')})`,
+    );
     // One line per build in the cache's timeline, to see from outside which builds ran and whether they overlapped.
     appendFileSync(
       join(cacheRoot(), 'builds.ndjson'),
@@ -116,6 +138,22 @@ await withLock(`inputs-${packageDirRelative.replace(/[^a-z0-9-]/gi, '_')}-${inpu
 });
 pruneBuilds(packageDirRelative, target);
 done(rebuilt);
+
+/** Where a build's output goes while it runs: the build cache's logs/, one file per package and build-input hash. */
+function buildLog(packageDir, hash) {
+  const dir = join(cacheRoot(), 'logs');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${packageDir.replace(/[^a-z0-9-]/gi, '_')}-${hash.slice(0, 16)}.log`);
+}
+
+function tail(file, lines) {
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .map((line) => `  | ${line}`)
+    .join('\n');
+}
 
 function done(rebuilt) {
   const outputHash = readFileSync(join(target, 'output-hash'), 'utf8');

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -100,6 +100,33 @@ describe('build.mjs and upload.mjs', () => {
   let root: string | undefined;
   afterEach(() => {
     if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it("a build's own output stays out of the command's stderr (Pulumi keeps that in the state): it is kept with the result", () => {
+    const repo = fakeRepo();
+    root = repo.root;
+    writeFileSync(
+      join(root, 'packages', 'site', 'build.cjs'),
+      `${readFileSync(join(root, 'packages', 'site', 'build.cjs'), 'utf8')}\nconsole.log('vite v8 building for production...'); console.error('a warning of the build');\n`,
+    );
+    const { stderr, status } = spawnSync('node', [join(root, 'infra', 'commands', 'build.mjs')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PACKAGE_DIR: 'packages/site',
+        BUILD_INPUT_HASH: 'a'.repeat(64),
+        BUILD_CACHE_DIR: join(root, 'cache'),
+      },
+      encoding: 'utf8',
+    });
+    expect(status).toBe(0);
+    // Only the command's own lines: when the build started and finished, and where its log is.
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^\[build packages\/site\] build (started|finished) /);
+    expect(stderr).not.toContain('a warning of the build');
+    const entry = join(root, 'cache', 'packages_site', 'a'.repeat(64));
+    expect(readFileSync(join(entry, 'build.log'), 'utf8')).toContain('a warning of the build');
   });
 
   it('the build runs without any Cloudflare credential, into the cache; the same inputs are not built again', () => {
@@ -244,12 +271,12 @@ describe('build.mjs and upload.mjs', () => {
     expect(existsSync(join(root, 'wrangler.json'))).toBe(false);
   });
 
-  it('a failing build names its package and leaves nothing in the cache, nor its folder in the package', () => {
+  it('a failing build names its package, shows the end of its log, and leaves nothing in the cache, nor its folder in the package', () => {
     const repo = fakeRepo();
     root = repo.root;
     writeFileSync(
       join(root, 'packages', 'site', 'build.cjs'),
-      "require('node:fs').mkdirSync(process.env.SVELTEKIT_OUT_DIR + '/cloudflare', { recursive: true }); process.exit(3)\n",
+      "for (let i = 0; i < 100; i++) console.log('progress ' + i); console.error('[vite] Unexpected token in src/routes/+page.svelte:3:7'); require('node:fs').mkdirSync(process.env.SVELTEKIT_OUT_DIR + '/cloudflare', { recursive: true }); process.exit(3)\n",
     );
     let stderr = '';
     try {
@@ -257,7 +284,10 @@ describe('build.mjs and upload.mjs', () => {
     } catch (error) {
       stderr = (error as { stderr: string }).stderr;
     }
-    expect(stderr).toContain('[build packages/site] error: pnpm run build exited with 3');
+    expect(stderr).toContain('[build packages/site] error: pnpm run build exited with 3; the last lines of its log');
+    // What failed is in the error; the build's earlier output (its progress) is not repeated there.
+    expect(stderr).toContain('  | [vite] Unexpected token in src/routes/+page.svelte:3:7');
+    expect(stderr).not.toContain('progress 10\n');
     expect(existsSync(join(root, 'cache', 'packages_site', 'a'.repeat(64), 'complete'))).toBe(false);
     expect(buildFolders(root, 'packages/site')).toEqual([]);
   });
