@@ -541,6 +541,18 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
     const apps = await outputs();
     const space = apps.space as AppOutput;
     const io = apps.io as AppOutput;
+    // The queue: a search answered by io (a GET, which writes nothing) reaches D1 through the consumer Worker.
+    const query = `spring ${Date.now()}`;
+    const searched = await getByHost(
+      emulator.port,
+      hostOf(io.productionUrl),
+      `/api/search?q=${encodeURIComponent(query)}`,
+      {
+        'cf-connecting-ip': '203.0.113.62',
+      },
+    );
+    expect(searched.status, searched.body).toBe(200);
+    // Meanwhile, another site takes a request (on the emulator, loading a Worker must not drop queued messages).
     // R2: a capture posted to space is stored by the site in the stack's own MEDIA bucket.
     const bucket = space.resources['space-bucket-media'];
     expect(bucket).toMatchObject({ kind: 'r2', name: 'createsomething-space-media' });
@@ -563,18 +575,8 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
     );
     expect(object.status).toBe(200);
     expect(await object.json()).toMatchObject(capture);
-    // The queue: a search answered by io (a GET, which writes nothing) reaches D1 through the consumer Worker.
-    const query = `spring ${Date.now()}`;
-    const searched = await getByHost(
-      emulator.port,
-      hostOf(io.productionUrl),
-      `/api/search?q=${encodeURIComponent(query)}`,
-      {
-        'cf-connecting-ip': '203.0.113.62',
-      },
-    );
-    expect(searched.status, searched.body).toBe(200);
-    const deadline = Date.now() + 60_000;
+    // Within the consumer's batch wait (5 s), or its retry of a failed write (30 s later).
+    const deadline = Date.now() + 120_000;
     let recorded: Record<string, unknown>[] = [];
     while (recorded.length === 0 && Date.now() < deadline) {
       recorded = await d1(io.databaseId, `SELECT query, result_count FROM searches WHERE query = '${query}'`);

@@ -173,6 +173,14 @@ export function createRuntime(s: Services): Runtime {
     return b;
   }
 
+  /** The Worker keys of each Pages project's production deployment that has a `_worker.js`. */
+  function productionKeys(): string[] {
+    return Object.values(s.state.doc.pages).flatMap((p) => {
+      const d = productionDeployment(s, p);
+      return d?.files.worker ? [`pages-${d.id}`] : [];
+    });
+  }
+
   /** Options of one served Worker, or undefined when what it named is gone. */
   async function optionsOf(key: string, backend: unknown, needs: (script: string) => ServiceTarget) {
     if (key.startsWith('pages-')) {
@@ -259,6 +267,10 @@ export function createRuntime(s: Services): Runtime {
       }
       if (dirty || !mf) {
         dirty = false;
+        // Every project's production deployment is served from the start, not added on its first request: adding a
+        // Worker reconfigures Miniflare, which drops the queue messages it holds (a search io queued would be lost
+        // when space is first visited). A deploy still reconfigures: what is queued then is lost (README).
+        for (const key of productionKeys()) wanted.add(key);
         const options = await buildOptions();
         if (mf) await mf.setOptions(options);
         else mf = new Miniflare(options);
