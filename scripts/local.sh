@@ -60,6 +60,7 @@ preview)
 	;;
 down)
 	start_emulator local
+	empty_stack_buckets local
 	pulumi destroy --stack local --yes --non-interactive "$@"
 	stop_emulator
 	;;

@@ -59,6 +59,7 @@ down)
 		exit 0
 	fi
 	start_emulator review
+	empty_stack_buckets "$stack"
 	pulumi destroy --stack "$stack" --yes --non-interactive "$@"
 	pulumi stack rm "$stack" --yes --non-interactive
 	say "$stack destroyed and removed; the emulator keeps running for the other stacks (pnpm local:down stops it)"

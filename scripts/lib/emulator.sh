@@ -40,3 +40,18 @@ start_emulator() {
 	tail -n 30 "$emulator_log_file" >&2
 	return 1
 }
+
+# empty_stack_buckets <stack>: empties every R2 bucket the stack's outputs name, on this emulator only (Cloudflare
+# deletes no bucket that holds objects, and a rehearsal stack's objects are throwaway). Quiet when the stack has no
+# outputs yet.
+empty_stack_buckets() {
+	local stack=$1 bucket
+	for bucket in $(pulumi stack output apps --json --stack "$stack" 2>/dev/null |
+		node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{if(!s.trim())return;for(const a of Object.values(JSON.parse(s)))for(const r of Object.values(a.resources??{}))if(r.kind==="r2")console.log(r.name)})'); do
+		if curl -fsS -X DELETE "http://127.0.0.1:$emulator_port/__emulator/r2/$bucket/objects" >/dev/null; then
+			printf '[emulator] emptied bucket %s of stack %s (the emulator only: on Cloudflare, empty it yourself)\n' "$bucket" "$stack" >&2
+		else
+			printf '[emulator] could not empty bucket %s of stack %s: the destroy will name it if it holds objects\n' "$bucket" "$stack" >&2
+		fi
+	done
+}

@@ -3,7 +3,8 @@ import type { Services } from './context.ts';
 
 /**
  * Emulator-only endpoints (outside /client/v4, no auth, loopback only) for tests and local rehearsals: which requests
- * hit no route, which were refused to a read-only token, and what each Pages deployment actually received.
+ * hit no route, which were refused to a read-only token, and what each Pages deployment actually received; and one
+ * rehearsal convenience Cloudflare has no equivalent of: emptying a bucket, so a throwaway stack can be destroyed.
  */
 export function introspectionRoutes(s: Services): Hono {
   const app = new Hono();
@@ -21,6 +22,21 @@ export function introspectionRoutes(s: Services): Hono {
         worker: d.files.worker ?? null,
       })),
     );
+  });
+  // Cloudflare deletes no bucket that holds objects (10008); on Cloudflare a person empties it first. `pnpm
+  // local:down` and `pnpm review:down` empty the buckets of their own stacks with this before the destroy.
+  app.delete('/__emulator/r2/:bucket/objects', async (c) => {
+    const name = c.req.param('bucket');
+    if (!s.state.doc.r2[name]) return c.json({ error: `no bucket named ${name}` }, 404);
+    const bucket = await s.runtime.r2Bucket(name);
+    let deleted = 0;
+    for (;;) {
+      const page = await bucket.list({ limit: 1000 });
+      if (page.objects.length === 0) break;
+      await bucket.delete(page.objects.map((o) => o.key));
+      deleted += page.objects.length;
+    }
+    return c.json({ bucket: name, deleted });
   });
   return app;
 }
