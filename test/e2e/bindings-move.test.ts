@@ -1,11 +1,9 @@
 import type Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
-import { getByHost, hostOf } from './support/http';
 import { changedSteps, type PreviewJson } from './support/preview-json';
 import { findToolchain, type PulumiCli, type Toolchain } from './support/pulumi-cli';
-import { SITE_CHECKS } from './support/site-checks';
-import { type StackMove, startStackMove } from './support/stack-move';
+import { expectMovedStackServes, type StackMove, startStackMove } from './support/stack-move';
 import { toolchainReady } from './support/toolchain-gate';
 import { makeWorkCopy, makeWorkCopyAt } from './support/work-copy';
 
@@ -125,18 +123,7 @@ describe.runIf(ready)('a stack deployed before bindings were data moves over and
     // Every row that was there is still there (new migrations may add tables and rows, never take any away).
     const dataAfter = await data(moved);
     for (const [table, rows] of Object.entries(dataBefore)) expect(dataAfter[table], table).toEqual(rows);
-    for (const app of APPS) {
-      const page = await getByHost(
-        emulator.port,
-        hostOf((moved[app] as AppOutput).productionUrl),
-        SITE_CHECKS[app].path,
-      );
-      expect(page.status, app).toBe(200);
-      expect(page.body).toContain(SITE_CHECKS[app].d1Text);
-    }
-    expect(changedSteps(JSON.parse((await current.ok(['preview', '--json', ...local])).stdout) as PreviewJson)).toEqual(
-      [],
-    );
+    await expectMovedStackServes(move, moved);
   }, 900_000);
 });
 

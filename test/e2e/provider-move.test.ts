@@ -1,11 +1,9 @@
 import type Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
-import { getByHost, hostOf } from './support/http';
 import { changedSteps, type PreviewJson } from './support/preview-json';
 import { findToolchain, type PulumiCli, type Toolchain } from './support/pulumi-cli';
-import { SITE_CHECKS } from './support/site-checks';
-import { type StackMove, startStackMove } from './support/stack-move';
+import { expectMovedStackServes, type StackMove, startStackMove } from './support/stack-move';
 import { toolchainReady } from './support/toolchain-gate';
 import { makeWorkCopyAt, overlayCurrent } from './support/work-copy';
 
@@ -103,19 +101,7 @@ describe.runIf(ready)('a stack deployed by the dynamic providers moves to the pr
     expect(await deployments()).toEqual(deployedBefore);
     expect(await migrationRows(apps)).toEqual(rowsBefore);
     const moved = await outputs(current);
-    for (const app of APPS) {
-      const page = await getByHost(
-        emulator.port,
-        hostOf((moved[app] as AppOutput).productionUrl),
-        SITE_CHECKS[app].path,
-      );
-      expect(page.status, app).toBe(200);
-      expect(page.body).toContain(SITE_CHECKS[app].d1Text);
-    }
-
-    expect(changedSteps(JSON.parse((await current.ok(['preview', '--json', ...local])).stdout) as PreviewJson)).toEqual(
-      [],
-    );
+    await expectMovedStackServes(move, moved);
     await current.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
     const exported = JSON.stringify(JSON.parse((await current.ok(['stack', 'export', ...local])).stdout));
     expect(exported).not.toContain('__provider');

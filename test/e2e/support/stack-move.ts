@@ -2,8 +2,12 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
+import { expect } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../packages/cloudflare-emulator/src/index.ts';
+import { getByHost, hostOf } from './http';
+import { changedSteps, type PreviewJson } from './preview-json';
 import { PulumiCli, type Toolchain } from './pulumi-cli';
+import { SITE_CHECKS } from './site-checks';
 
 /** The local stack on a fresh emulator, run first by an older program and then by a newer one. */
 export interface StackMove {
@@ -45,4 +49,20 @@ export async function startStackMove(
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** After a move: every site answers its check page with its seeded D1 row, and the next preview changes nothing. */
+export async function expectMovedStackServes(
+  move: StackMove,
+  apps: Record<string, { productionUrl: string }>,
+): Promise<void> {
+  for (const app of Object.keys(SITE_CHECKS) as (keyof typeof SITE_CHECKS)[]) {
+    const url = apps[app]?.productionUrl;
+    if (!url) throw new Error(`no outputs for ${app} after the move`);
+    const page = await getByHost(move.emulator.port, hostOf(url), SITE_CHECKS[app].path);
+    expect(page.status, app).toBe(200);
+    expect(page.body).toContain(SITE_CHECKS[app].d1Text);
+  }
+  const preview = JSON.parse((await move.current.ok(['preview', '--json', '--stack', 'local'])).stdout) as PreviewJson;
+  expect(changedSteps(preview)).toEqual([]);
 }
