@@ -193,3 +193,28 @@ export async function deployWorker(
   writeFileSync(join(dir, 'src', 'index.ts'), source);
   return expectOk(await wrangler(h.emu, dir, ['deploy']));
 }
+
+/**
+ * A harness whose every API answer is recorded, for a test file of new routes: `finish` (in afterAll) stops it and
+ * fails on any route the emulator did not know and on any answer of `routes` the schema refuses or does not list.
+ */
+export async function startJudgedHarness(
+  name: string,
+  routes: RegExp,
+): Promise<{ h: Harness; cwd: string; finish(): Promise<void> }> {
+  const cwd = tempDir(`${name}-cwd`);
+  const h = await startHarness(name, { recordFile: join(cwd, 'api.ndjson') });
+  return {
+    h,
+    cwd,
+    async finish() {
+      const unknown = [...h.emu.unknownRoutes];
+      const problems = schemaProblems(join(cwd, 'api.ndjson'), routes);
+      await h.close();
+      rmSync(cwd, { recursive: true, force: true });
+      if (unknown.length > 0) throw new Error(`routes the emulator does not know: ${JSON.stringify(unknown)}`);
+      if (problems.invalid.length + problems.unlisted.length > 0)
+        throw new Error(`answers the schema refuses or does not list: ${JSON.stringify(problems)}`);
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +8,8 @@ import {
   expectOk,
   fetchSite,
   type Harness,
-  schemaProblems,
-  startHarness,
+  startJudgedHarness,
   TOKEN,
-  tempDir,
   waitForKv,
   wrangler,
 } from './helpers.ts';
@@ -39,6 +37,7 @@ export default {
 `;
 
 describe('a Pages deployment with env_vars, R2, queue producer, service and AI bindings', () => {
+  let judged: Awaited<ReturnType<typeof startJudgedHarness>>;
   let h: Harness;
   let cwd: string;
   let cf: Cloudflare;
@@ -46,8 +45,8 @@ describe('a Pages deployment with env_vars, R2, queue producer, service and AI b
   const project = 'bindings-site';
 
   beforeAll(async () => {
-    cwd = tempDir('pages-bindings-cwd');
-    h = await startHarness('pages-bindings', { recordFile: join(cwd, 'api.ndjson') });
+    judged = await startJudgedHarness('pages-bindings', /\/pages\/projects|\/r2\/|\/queues/);
+    ({ h, cwd } = judged);
     cf = new Cloudflare({ apiToken: TOKEN, baseURL: h.emu.url, maxRetries: 0 });
     const accountId = h.emu.accountId;
     await cf.r2.buckets.create({ account_id: accountId, name: 'site-files' });
@@ -68,13 +67,7 @@ describe('a Pages deployment with env_vars, R2, queue producer, service and AI b
     writeFileSync(join(dir, 'src', 'index.ts'), BACKEND_WORKER);
     expectOk(await wrangler(h.emu, dir, ['deploy']));
   });
-  afterAll(async () => {
-    expect(h.emu.unknownRoutes).toEqual([]);
-    const problems = schemaProblems(join(cwd, 'api.ndjson'), /\/pages\/projects|\/r2\/|\/queues/);
-    await h.close();
-    rmSync(cwd, { recursive: true, force: true });
-    expect(problems).toEqual({ invalid: [], unlisted: [] });
-  });
+  afterAll(() => judged?.finish());
 
   it('keeps the bindings as written and never reads a secret back', async () => {
     await cf.pages.projects.create({

@@ -1,5 +1,3 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,15 +7,14 @@ import {
   expectOk,
   fetchSite,
   type Harness,
-  schemaProblems,
-  startHarness,
+  startJudgedHarness,
   TOKEN,
-  tempDir,
   waitForKv,
   wrangler,
 } from './helpers.ts';
 
 describe('Queues: API, a producer Worker and a consumer Worker', () => {
+  let judged: Awaited<ReturnType<typeof startJudgedHarness>>;
   let h: Harness;
   let cwd: string;
   let cf: Cloudflare;
@@ -25,19 +22,13 @@ describe('Queues: API, a producer Worker and a consumer Worker', () => {
   let queueId: string;
 
   beforeAll(async () => {
-    cwd = tempDir('wrangler-queues-cwd');
-    h = await startHarness('wrangler-queues', { recordFile: join(cwd, 'api.ndjson') });
+    judged = await startJudgedHarness('wrangler-queues', /\/queues/);
+    ({ h, cwd } = judged);
     cf = new Cloudflare({ apiToken: TOKEN, baseURL: h.emu.url, maxRetries: 0 });
     nsId = (await api<{ id: string }>(h.emu, 'POST', `${account(h.emu)}/storage/kv/namespaces`, { title: 'queue-out' }))
       .body.result.id;
   });
-  afterAll(async () => {
-    expect(h.emu.unknownRoutes).toEqual([]);
-    const problems = schemaProblems(join(cwd, 'api.ndjson'), /\/queues/);
-    await h.close();
-    rmSync(cwd, { recursive: true, force: true });
-    expect(problems).toEqual({ invalid: [], unlisted: [] });
-  });
+  afterAll(() => judged?.finish());
 
   it('wrangler queues create makes a queue the SDK lists and gets; a second of the name is refused', async () => {
     expectOk(await wrangler(h.emu, cwd, ['queues', 'create', 'conformance-queue']));

@@ -1,37 +1,21 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  account,
-  api,
-  expectOk,
-  fetchSite,
-  type Harness,
-  schemaProblems,
-  startHarness,
-  TOKEN,
-  tempDir,
-  wrangler,
-} from './helpers.ts';
+import { account, api, expectOk, fetchSite, type Harness, startJudgedHarness, TOKEN, wrangler } from './helpers.ts';
 
 describe('R2 through wrangler and the SDK, and an R2 binding in a deployed Worker', () => {
+  let judged: Awaited<ReturnType<typeof startJudgedHarness>>;
   let h: Harness;
   let cwd: string;
   let cf: Cloudflare;
 
   beforeAll(async () => {
-    cwd = tempDir('wrangler-r2-cwd');
-    h = await startHarness('wrangler-r2', { recordFile: join(cwd, 'api.ndjson') });
+    judged = await startJudgedHarness('wrangler-r2', /\/r2\//);
+    ({ h, cwd } = judged);
     cf = new Cloudflare({ apiToken: TOKEN, baseURL: h.emu.url, maxRetries: 0 });
   });
-  afterAll(async () => {
-    expect(h.emu.unknownRoutes).toEqual([]);
-    const problems = schemaProblems(join(cwd, 'api.ndjson'), /\/r2\//);
-    await h.close();
-    rmSync(cwd, { recursive: true, force: true });
-    expect(problems).toEqual({ invalid: [], unlisted: [] });
-  });
+  afterAll(() => judged?.finish());
 
   it('wrangler r2 bucket create/list; the SDK gets and lists it as Cloudflare types it', async () => {
     expectOk(await wrangler(h.emu, cwd, ['r2', 'bucket', 'create', 'conformance-bucket']));
