@@ -75,13 +75,9 @@ export function parseWranglerArgv(argv: readonly string[]): { pkg: string; stack
   return { pkg, stack, args: [...more, ...theirs] };
 }
 
-/** Commands that read D1, KV or R2 data and default to wrangler's local copy unless told otherwise. */
+/** Commands that act on data in wrangler's local copy unless told otherwise (each binding kind says which are its). */
 function readsDataLocallyByDefault(args: readonly string[]): boolean {
-  const [group, sub, subsub] = args;
-  if (group === 'd1') return sub === 'execute' || sub === 'export' || (sub === 'migrations' && subsub !== 'create');
-  if (group === 'kv') return sub === 'key' || sub === 'bulk';
-  if (group === 'r2') return sub === 'object';
-  return false;
+  return BINDING_KINDS.some((kind) => kind.localByDefault?.(args) === true);
 }
 
 /**

@@ -63,6 +63,8 @@ export const d1: BindingKind = {
   },
   inProtectedPreview: false,
   worker: (binding, id) => ({ type: 'd1', name: binding.name, id }),
+  localByDefault: ([group, sub, subsub]) =>
+    group === 'd1' && (sub === 'execute' || sub === 'export' || (sub === 'migrations' && subsub !== 'create')),
   wrangler: (binding, target, packageDir) => ({
     binding: binding.name,
     database_name: target.physicalName,

@@ -151,6 +151,11 @@ export interface BindingKind {
    */
   planValue?(binding: DeclaredBinding, stack: PlanContext): string;
   /**
+   * `pnpm wrangler`: whether a wrangler command (its arguments) reads or writes this kind's data in wrangler's local
+   * copy unless told `--remote`; `pnpm wrangler` then adds `--remote`, so the command acts on the stack's resource.
+   */
+  localByDefault?(args: readonly string[]): boolean;
+  /**
    * `pnpm wrangler`: the config entry naming the stack's resource, in wrangler's own keys (`packageDir` absolute, for
    * paths in the entry).
    */

@@ -49,5 +49,6 @@ export const kv: BindingKind = {
   },
   inProtectedPreview: false,
   worker: (binding, namespaceId) => ({ type: 'kv_namespace', name: binding.name, namespaceId }),
+  localByDefault: ([group, sub]) => group === 'kv' && (sub === 'key' || sub === 'bulk'),
   wrangler: (binding, target) => ({ binding: binding.name, id: target.ref }),
 };

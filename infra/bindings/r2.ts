@@ -54,5 +54,6 @@ export const r2: BindingKind = {
   },
   inProtectedPreview: false,
   worker: (binding, bucketName) => ({ type: 'r2_bucket', name: binding.name, bucketName }),
+  localByDefault: ([group, sub]) => group === 'r2' && sub === 'object',
   wrangler: (binding, target) => ({ binding: binding.name, bucket_name: target.ref }),
 };

@@ -81,7 +81,13 @@ describe('pnpm wrangler: arguments', () => {
     expect(() => parseWranglerArgv(['ltd', '--stack'])).toThrow(/--stack needs a value/);
   });
 
-  it('reads D1 and KV data remotely unless told otherwise, through the stack config', () => {
+  it('reads D1, KV and R2 data remotely unless told otherwise, through the stack config', () => {
+    expect(stackCommand(['r2', 'object', 'get', 'bucket/key', '--pipe'], 'p', CONFIG).added).toEqual([
+      '--remote',
+      '--config',
+      CONFIG,
+    ]);
+    expect(stackCommand(['r2', 'bucket', 'list'], 'p', CONFIG).added).toEqual(['--config', CONFIG]);
     expect(stackCommand(['d1', 'execute', 'DB', '--command', 'select 1'], 'p', CONFIG)).toEqual({
       args: ['d1', 'execute', 'DB', '--command', 'select 1', '--remote', '--config', CONFIG],
       runIn: 'here',
