@@ -6,6 +6,7 @@ import { inProtectedPreview } from '../plan/plan-bindings';
 import type { AppPlan, PlannedBinding } from '../plan/types';
 import { D1Migrations } from '../resources/d1-migrations';
 import { PagesBindings } from '../resources/pages-bindings';
+import { bindingValue } from './binding-value';
 import { PagesDeployment } from './pages-deployment';
 
 export interface SiteAppArgs {
@@ -69,16 +70,7 @@ export class SiteApp extends pulumi.ComponentResource {
       resources[spec.logicalName] = kind.declare(spec.logicalName, spec, { cloudflare, accountId, opts: guarded });
     }
     this.resources = resources;
-    const bindingValue = (binding: PlannedBinding): pulumi.Input<string> => {
-      if (binding.resourceName) return (resources[binding.resourceName] as DeclaredResource).ref;
-      if (binding.configKey) {
-        const secret = args.secrets?.[binding.configKey];
-        if (secret === undefined)
-          throw new Error(`${binding.configKey} has no value: validate config with its key first.`);
-        return pulumi.secret(secret);
-      }
-      return binding.value ?? '';
-    };
+    const valueOfBinding = (binding: PlannedBinding) => bindingValue(binding, resources, args.secrets);
 
     const compatibility = { compatibilityDate: plan.compatibilityDate, compatibilityFlags: plan.compatibilityFlags };
     // Preview deployments (any branch but the production one, even one made by hand) never touch production data
@@ -86,8 +78,8 @@ export class SiteApp extends pulumi.ComponentResource {
     // tried on their own review stacks, with their own data, so a preview deployment of a production project has
     // nothing it needs data for; one that reaches for it fails loudly instead of writing to production.
     const previewBindings = plan.protect ? plan.bindings.filter(inProtectedPreview) : plan.bindings;
-    const functionsConfig = { ...compatibility, ...pagesConfig(plan.bindings, bindingValue) };
-    const previewConfig = { ...compatibility, ...pagesConfig(previewBindings, bindingValue) };
+    const functionsConfig = { ...compatibility, ...pagesConfig(plan.bindings, valueOfBinding) };
+    const previewConfig = { ...compatibility, ...pagesConfig(previewBindings, valueOfBinding) };
     this.project = new cloudflare.PagesProject(
       `${name}-pages`,
       {
@@ -99,7 +91,7 @@ export class SiteApp extends pulumi.ComponentResource {
       guarded,
     );
     const secretValues = Object.fromEntries(
-      plan.bindings.filter((b) => b.kind === 'secret').map((b) => [b.name, bindingValue(b)]),
+      plan.bindings.filter((b) => b.kind === 'secret').map((b) => [b.name, valueOfBinding(b)]),
     );
     this.bindings = new PagesBindings(
       `${name}-pages-bindings`,
@@ -109,8 +101,8 @@ export class SiteApp extends pulumi.ComponentResource {
         ...(args.apiToken !== undefined ? { apiToken: pulumi.secret(args.apiToken) } : {}),
         ...(args.apiBaseUrl ? { apiBaseUrl: args.apiBaseUrl } : {}),
         bindings: {
-          production: recordOf(plan.bindings, bindingValue),
-          preview: recordOf(previewBindings, bindingValue),
+          production: recordOf(plan.bindings, valueOfBinding),
+          preview: recordOf(previewBindings, valueOfBinding),
         },
         ...(Object.keys(secretValues).length > 0 ? { secretValues: pulumi.secret(secretValues) } : {}),
       },
@@ -189,13 +181,13 @@ export class SiteApp extends pulumi.ComponentResource {
 /** A Pages deployment config's bindings (`d1Databases`, `r2Buckets`, `envVars`, …) in the Pulumi provider's keys. */
 function pagesConfig(
   bindings: readonly PlannedBinding[],
-  bindingValue: (binding: PlannedBinding) => pulumi.Input<string>,
+  valueOfBinding: (binding: PlannedBinding) => pulumi.Input<string>,
 ): Record<string, Record<string, unknown>> {
   const config: Record<string, Record<string, unknown>> = {};
   for (const binding of bindings) {
     const shape = kindOf(binding.kind).pages;
     if (!shape) throw new Error(`${binding.kind} bindings cannot be bound in a Pages project`);
-    config[shape.programKey] = { ...config[shape.programKey], [binding.name]: shape.program(bindingValue(binding)) };
+    config[shape.programKey] = { ...config[shape.programKey], [binding.name]: shape.program(valueOfBinding(binding)) };
   }
   return config;
 }
@@ -203,14 +195,14 @@ function pagesConfig(
 /** What the bindings record compares for an environment: each kind's map of names to values (a secret: that it is set). */
 function recordOf(
   bindings: readonly PlannedBinding[],
-  bindingValue: (binding: PlannedBinding) => pulumi.Input<string>,
+  valueOfBinding: (binding: PlannedBinding) => pulumi.Input<string>,
 ): Record<string, Record<string, pulumi.Input<string>>> {
   // The two maps a state written before bindings were data has, always present so such a state compares equal.
   const record: Record<string, Record<string, pulumi.Input<string>>> = { d1Databases: {}, kvNamespaces: {} };
   for (const binding of bindings) {
     const shape = kindOf(binding.kind).pages;
     if (!shape) continue;
-    const value = binding.kind === 'secret' ? SECRET_IS_SET : bindingValue(binding);
+    const value = binding.kind === 'secret' ? SECRET_IS_SET : valueOfBinding(binding);
     record[shape.stateKey] = { ...record[shape.stateKey], [binding.name]: value };
   }
   return record;

@@ -2,7 +2,8 @@ import * as cloudflare from '@pulumi/cloudflare';
 import * as pulumi from '@pulumi/pulumi';
 import { type DeclaredResource, kindOf } from '../bindings';
 import type { WorkerBundle } from '../build/bundle-worker';
-import type { PlannedBinding, WorkerPlan } from '../plan/types';
+import type { WorkerPlan } from '../plan/types';
+import { bindingValue } from './binding-value';
 
 export interface WorkerArgs {
   /** What the planner decided for this Worker: script name, compatibility settings, its bindings, what it consumes. */
@@ -42,16 +43,6 @@ export class Worker extends pulumi.ComponentResource {
       if (!resource) throw new Error(`${name}: no resource ${logicalName} in its package`);
       return resource;
     };
-    const bindingValue = (binding: PlannedBinding): pulumi.Input<string> | undefined => {
-      if (binding.resourceName) return resourceOf(binding.resourceName).ref;
-      if (binding.configKey) {
-        const secret = args.secrets?.[binding.configKey];
-        if (secret === undefined)
-          throw new Error(`${binding.configKey} has no value: validate config with its key first.`);
-        return pulumi.secret(secret);
-      }
-      return binding.value;
-    };
     this.script = new cloudflare.WorkersScript(
       `${name}-script`,
       {
@@ -66,7 +57,10 @@ export class Worker extends pulumi.ComponentResource {
         bindings: plan.bindings.map((binding) => {
           const shape = kindOf(binding.kind).worker;
           if (!shape) throw new Error(`${binding.kind} bindings cannot be bound in a Worker`);
-          return shape(binding, bindingValue(binding)) as unknown as cloudflare.types.input.WorkersScriptBinding;
+          return shape(
+            binding,
+            bindingValue(binding, args.resources, args.secrets),
+          ) as unknown as cloudflare.types.input.WorkersScriptBinding;
         }),
       },
       { parent: this, ...(opts?.dependsOn ? { dependsOn: opts.dependsOn } : {}) },
