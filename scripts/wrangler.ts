@@ -35,7 +35,7 @@ async function stackTargets(
   wranglerEnv: Record<string, string>,
 ): Promise<{ targets: Record<string, StackTarget>; source: string }> {
   const definition = loadStackDefinition(stack);
-  const app = scanInventory(ROOT_DIR).apps.find((a) => a.name === pkg);
+  const app = scanInventory(ROOT_DIR, { withHashes: false }).apps.find((a) => a.name === pkg);
   if (!app) throw new Error(`${pkg} is not an app package`);
   const enabled = app.workers.filter((w) => definition.workers.includes(`${pkg}/${w.name}`));
   const resources = planResources(app, enabled, definition);

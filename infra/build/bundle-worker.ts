@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { sha256 } from '../plan/source-hash';
+import { sha256 } from '../plan/sha256';
 
 export interface WorkerBundle {
   /**

@@ -13,22 +13,23 @@ const NEVER =
   /^(PULUMI_|GITHUB_|ACTIONS_|RUNNER_|CLOUDFLARE_|CF_|AWS_|NPM_TOKEN$|NODE_AUTH_TOKEN$)|TOKEN|SECRET|PASSWORD|PASSPHRASE/;
 
 /**
- * The build variables a package declares in its package.json, `"createSomething": { "buildEnv": ["PUBLIC_X"] }`.
- * Throws, naming the package and the variable, when one is a credential's name.
+ * The build variables a package declares in its own turbo.json (`{ "extends": ["//"], "tasks": { "build": { "env":
+ * ["PUBLIC_X"] } } }`): turbo hashes their values into the build's hash and passes them to the build, and this
+ * passes them to turbo. Throws, naming the file and the variable, when one is a credential's name.
  */
 export function declaredBuildEnv(packageDir) {
-  const manifest = join(packageDir, 'package.json');
-  if (!existsSync(manifest)) return [];
-  const declared = JSON.parse(readFileSync(manifest, 'utf8')).createSomething?.buildEnv ?? [];
-  if (!Array.isArray(declared) || declared.some((name) => typeof name !== 'string')) {
+  const file = join(packageDir, 'turbo.json');
+  if (!existsSync(file)) return [];
+  const declared = JSON.parse(readFileSync(file, 'utf8')).tasks?.build?.env ?? [];
+  if (!Array.isArray(declared) || declared.some((name) => typeof name !== 'string' || name.includes('*'))) {
     throw new Error(
-      `${manifest}: createSomething.buildEnv must be a list of variable names, like ["PUBLIC_SITE_NAME"]`,
+      `${file}: tasks.build.env must be a list of variable names (no wildcards), like ["PUBLIC_SITE_NAME"]`,
     );
   }
-  const refused = declared.filter((name) => NEVER.test(name));
+  const refused = declared.filter((name) => NEVER.test(name.replace(/^!/, '')));
   if (refused.length > 0) {
     throw new Error(
-      `${manifest}: createSomething.buildEnv asks for ${refused.join(', ')}, which a build never gets (credentials of the engine, CI or Cloudflare). Remove ${refused.length > 1 ? 'them' : 'it'}: what a site needs at run time comes from its bindings.`,
+      `${file}: tasks.build.env asks for ${refused.join(', ')}, which a build never gets (credentials of the engine, CI or Cloudflare). Remove ${refused.length > 1 ? 'them' : 'it'}: what a site needs at run time comes from its bindings.`,
     );
   }
   return declared;

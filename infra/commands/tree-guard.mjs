@@ -5,7 +5,7 @@ import { lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** Folders of a package that are not its sources: dependencies (pnpm links them outside by design) and build output. */
-const NOT_SOURCES = new Set(['node_modules', '.svelte-kit', '.svelte-kit-builds', '.wrangler', '.git']);
+const NOT_SOURCES = new Set(['node_modules', '.svelte-kit', '.turbo', '.wrangler', '.git']);
 
 const inside = (root, path) => path === root || path.startsWith(root + sep);
 

@@ -1,20 +1,24 @@
 #!/usr/bin/env node
-// Uploads one SvelteKit app's build to its Pages project with wrangler. Run by the package's upload `local.Command`
-// (infra/components/pages-deployment.ts) from the repository root, after the package's build command; prints the
-// deployment as one JSON line on stdout, which the component turns into outputs. Everything else goes to stderr.
-// The output comes from the build cache (build.mjs), keyed by the build-input hash: when it is not there (another
-// machine, a pruned cache), build.mjs runs first, without the Cloudflare credentials only this upload gets.
+// Uploads one SvelteKit app's build to its Pages project with wrangler. Run by the package's upload resource
+// (infra/provider/pages-deployment.ts) from the repository root, after the package's build step; prints the
+// deployment as one JSON line on stdout, which the provider turns into outputs. Everything else goes to stderr.
+// It sends the output the build step recorded (OUTPUT_HASH): the one on disk when it is that, else the one turbo
+// restores from its caches or builds again (another machine, another stack's build in between), without the
+// Cloudflare credentials only this upload gets. An output with another hash is never sent.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cachedBuild, hashTree } from './build-cache.mjs';
+import { withBuildLock } from './build-lock.mjs';
 import { withoutCloudflareCredentials } from './credentials.mjs';
+import { hashTree } from './output-hash.mjs';
 import { irregularEntries } from './tree-guard.mjs';
+import { BuildError, buildWithTurbo, OUTPUT_DIR } from './turbo-build.mjs';
 
 const required = [
   'PACKAGE_DIR',
   'BUILD_INPUT_HASH',
+  'OUTPUT_HASH',
   'PROJECT_NAME',
   'BRANCH',
   'CLOUDFLARE_ACCOUNT_ID',
@@ -27,52 +31,61 @@ if (missing.length > 0)
 const root = process.cwd();
 if (!existsSync(join(root, 'Pulumi.yaml'))) fail(`must run from the repository root (no Pulumi.yaml in ${root})`);
 const packageDir = resolve(root, process.env.PACKAGE_DIR);
-const cached = cachedBuild(process.env.PACKAGE_DIR, process.env.BUILD_INPUT_HASH);
-const outputDir = join(cached, 'out');
+const outputDir = join(packageDir, OUTPUT_DIR);
+const expected = process.env.OUTPUT_HASH;
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 
-if (!existsSync(join(cached, 'complete'))) {
-  step('the build for these inputs is not in the build cache: building it first');
-  run('node', [join(root, 'infra', 'commands', 'build.mjs')], { env: withoutCloudflareCredentials(process.env) });
-}
+// The lock keeps another stack's build of this package from rewriting the folder while wrangler reads it.
+await withBuildLock(packageDir, async () => {
+  if (!existsSync(outputDir) || hashTree(outputDir) !== expected) {
+    step(`${OUTPUT_DIR} is not the recorded build ${expected.slice(0, 12)}: taking it from turbo`);
+    try {
+      const built = buildWithTurbo({
+        root,
+        packageDir: process.env.PACKAGE_DIR,
+        inputHash: process.env.BUILD_INPUT_HASH,
+        env: withoutCloudflareCredentials(process.env),
+      });
+      if (built.outputHash !== expected)
+        fail(
+          `refusing to upload: the build of ${process.env.BUILD_INPUT_HASH} now gives output ${built.outputHash}, not the recorded ${expected} (a build that is not reproducible); run pulumi up again to record the new output`,
+        );
+    } catch (error) {
+      fail(error instanceof BuildError ? error.message : (error.stack ?? String(error)));
+    }
+  }
+  // wrangler follows symlinks: only regular files, exactly the ones hashed.
+  const irregular = irregularEntries(outputDir);
+  if (irregular.length > 0) fail(`refusing to upload: not regular files in ${outputDir}: ${irregular.join(', ')}`);
+  upload();
+});
 
-// Only regular files, and exactly the ones the build hashed: wrangler follows symlinks, and the output hash is what the
-// preview showed and the state records.
-const irregular = irregularEntries(outputDir);
-if (irregular.length > 0)
-  fail(
-    `refusing to upload: not regular files in ${outputDir}: ${irregular.join(', ')} (remove the cache entry ${cached} and deploy again)`,
-  );
-const recorded = readFileSync(join(cached, 'output-hash'), 'utf8');
-if (hashTree(outputDir) !== recorded)
-  fail(
-    `refusing to upload: ${outputDir} no longer has the output hash ${recorded} it was built with (remove ${cached} and deploy again)`,
-  );
-
-// Pulumi owns the project's bindings. wrangler sends a Pages wrangler config found in its working directory along
-// with the deployment, which would replace them, so it runs in an empty folder and gets the output dir by path.
-const workDir = mkdtempSync(join(tmpdir(), 'pages-deploy-'));
-const outputFile = join(workDir, 'wrangler-output.ndjson');
-try {
-  const args = [
-    'pages',
-    'deploy',
-    outputDir,
-    '--project-name',
-    process.env.PROJECT_NAME,
-    '--branch',
-    process.env.BRANCH,
-  ];
-  args.push(...commitArgs(packageDir));
-  step(`uploading to ${process.env.PROJECT_NAME} (branch ${process.env.BRANCH})`);
-  run(wrangler, args, {
-    cwd: workDir,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_OUTPUT_FILE_PATH: outputFile, CI: 'true' },
-  });
-  const deployment = readDeployment(outputFile);
-  process.stdout.write(`${JSON.stringify(deployment)}\n`);
-} finally {
-  rmSync(workDir, { recursive: true, force: true });
+function upload() {
+  // Pulumi owns the project's bindings. wrangler sends a Pages wrangler config found in its working directory along
+  // with the deployment, which would replace them, so it runs in an empty folder and gets the output dir by path.
+  const workDir = mkdtempSync(join(tmpdir(), 'pages-deploy-'));
+  const outputFile = join(workDir, 'wrangler-output.ndjson');
+  try {
+    const args = [
+      'pages',
+      'deploy',
+      outputDir,
+      '--project-name',
+      process.env.PROJECT_NAME,
+      '--branch',
+      process.env.BRANCH,
+    ];
+    args.push(...commitArgs(packageDir));
+    step(`uploading to ${process.env.PROJECT_NAME} (branch ${process.env.BRANCH})`);
+    run(wrangler, args, {
+      cwd: workDir,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_OUTPUT_FILE_PATH: outputFile, CI: 'true' },
+    });
+    const deployment = readDeployment(outputFile);
+    process.stdout.write(`${JSON.stringify(deployment)}\n`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 /** wrangler's structured output: one JSON object per line; the upload writes a `pages-deploy-detailed` entry. */

@@ -1,42 +1,37 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { RunError } from '@pulumi/pulumi';
 import { type DeclaredBinding, readConfigBindings } from '../bindings';
 import { migrationNameProblems, orderMigrations } from '../plan/migrations';
-import { combineSourceHash, sha256 } from '../plan/source-hash';
+import { sha256 } from '../plan/sha256';
 import type { AppSource, Inventory, MigrationFile, WorkerSource } from '../plan/types';
-import { LockfileDependencies } from './lockfile';
-import { hashFiles, type ListRequest, listBuildInputs, listBuildInputsOfEach } from './source-files';
+import { buildHashOf, readBuildHashes } from './build-hashes';
 import { readWranglerConfig, requireCompatibilityDate, type WranglerConfig } from './wrangler-config';
 
-/**
- * Shared build configuration outside the packages: a change here changes every package's build (the base tsconfig
- * the packages extend; how pnpm installs what they import: hoisting, allowed install scripts).
- */
-const SHARED_BUILD_FILES = ['tsconfig.base.json', 'pnpm-workspace.yaml', '.npmrc'];
-
-/**
- * The root workspace dependency that bundles Workers (`bundleWorker` runs the root's wrangler): its version is part
- * of every Worker's build inputs, so a wrangler bump rebundles instead of reusing a cached bundle.
- */
-const WORKER_BUNDLER = 'wrangler';
+/** Where every app's build writes its Pages output, relative to the app: the build output turbo.json caches. */
+export const PAGES_OUTPUT_DIR = '.svelte-kit/cloudflare';
 
 /**
  * Reads what the repository holds: every `packages/<name>/` whose wrangler config has `pages_build_output_dir` is an
  * app, with its migrations and its Workers under `workers/<name>/`. This is the only part of the planning that
- * touches the disk. The configs are read first, so that every package's build inputs are then listed in one git call.
+ * touches the disk. Each app's and Worker's source hash is Turborepo's hash of its build (see `readBuildHashes`);
+ * `withHashes: false` leaves every source hash empty, for callers that only name resources (`pnpm wrangler`).
  */
-export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'packages')): Inventory {
+export function scanInventory(rootDir: string, { withHashes = true } = {}): Inventory {
+  const packagesDir = join(rootDir, 'packages');
   const found = listFolders(packagesDir).flatMap((name) => {
     const dir = join(packagesDir, name);
     const app = readWranglerConfig(dir);
     const buildOutputDir = app?.config.pages_build_output_dir;
     if (!app || !buildOutputDir) return [];
-    return [{ name, dir, app, buildOutputDir, workers: findWorkers(join(dir, 'workers')) }];
+    if (buildOutputDir.replace(/^\.\//, '').replace(/\/+$/, '') !== PAGES_OUTPUT_DIR)
+      throw new RunError(
+        `${app.path}: pages_build_output_dir is ${JSON.stringify(buildOutputDir)}; infra builds every app with turbo, whose cache keeps "${PAGES_OUTPUT_DIR}" (turbo.json outputs, where SvelteKit's Cloudflare adapter writes). Set it to "${PAGES_OUTPUT_DIR}".`,
+      );
+    return [{ name, dir, app, workers: findWorkers(join(dir, 'workers')) }];
   });
-  const hashBuildInputs = buildInputsHasher(rootDir, [
-    ...found.map(({ dir, buildOutputDir }) => ({ dir, excluded: [buildOutputDir] })),
-    ...found.flatMap(({ workers }) => workers.map(({ dir }) => ({ dir }))),
-  ]);
+  const hashes = withHashes && found.length > 0 ? readBuildHashes(rootDir) : undefined;
+  const hashOf = (dir: string) => (hashes ? buildHashOf(hashes, toRepoPath(rootDir, dir)) : '');
   const apps = found.map(({ name, dir, app, workers }): AppSource => {
     const { bindings } = readConfigBindings(app.config, { file: app.path, scope: 'app', app: name });
     return {
@@ -45,7 +40,7 @@ export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'pack
       compatibilityDate: requireCompatibilityDate(app.path, app.config),
       compatibilityFlags: app.config.compatibility_flags ?? [],
       bindings,
-      sourceHash: hashBuildInputs.app(dir),
+      sourceHash: hashOf(dir),
       migrations: readD1Migrations(dir, app.path, bindings),
       workers: workers.map((worker): WorkerSource => {
         const declared = readConfigBindings(worker.found.config, {
@@ -60,67 +55,12 @@ export function scanInventory(rootDir: string, packagesDir = join(rootDir, 'pack
           compatibilityFlags: worker.found.config.compatibility_flags ?? [],
           bindings: declared.bindings,
           consumers: declared.consumers,
-          sourceHash: hashBuildInputs.worker(worker.dir),
+          sourceHash: hashOf(worker.dir),
         };
       }),
     };
   });
   return { rootDir, apps };
-}
-
-interface BuildInputsHasher {
-  /** An app: its folder as requested (without its `pages_build_output_dir`), its links, its dependencies. */
-  app(dir: string): string;
-  /** A Worker: the same, plus the root's bundler version. */
-  worker(dir: string): string;
-}
-
-/**
- * Hashes a package's build inputs: the files git sees in it (see `listBuildInputs`), the transitive closure of its
- * registry dependencies in pnpm-lock.yaml, the shared build config, and every workspace package it links to, directly
- * or through another (their files and dependency closures: a change in shared app code, or in what that code
- * depends on, must redeploy every app that bundles it). The lockfile and the shared config are read once per scan,
- * and the files of every requested package and of the packages they link to are listed together, once.
- */
-function buildInputsHasher(rootDir: string, requests: readonly ListRequest[]): BuildInputsHasher {
-  const lockfile = LockfileDependencies.read(rootDir);
-  const shared = Object.fromEntries(
-    SHARED_BUILD_FILES.filter((f) => existsSync(join(rootDir, f))).map((f) => [
-      f,
-      sha256(readFileSync(join(rootDir, f))),
-    ]),
-  );
-  const linksOf = (dir: string) => lockfile.linkedWorkspacePackages(toRepoPath(rootDir, dir));
-  const linkedDirs = [...new Set(requests.flatMap((r) => linksOf(r.dir)))]
-    .map((linked) => join(rootDir, linked))
-    .filter((dir) => existsSync(dir) && !requests.some((r) => r.dir === dir));
-  const listings = listBuildInputsOfEach(rootDir, [...requests, ...linkedDirs.map((dir) => ({ dir }))]);
-  const files = (dir: string) => hashFiles(dir, listings.get(dir) ?? listBuildInputs(dir));
-  const linkedHashes = new Map<string, string>();
-  const linkedHash = (linkedDir: string): string => {
-    let hash = linkedHashes.get(linkedDir);
-    if (hash === undefined) {
-      const dir = join(rootDir, linkedDir);
-      hash = existsSync(dir) ? combineSourceHash(files(dir), { lockfile: lockfile.fingerprint(linkedDir) }) : 'missing';
-      linkedHashes.set(linkedDir, hash);
-    }
-    return hash;
-  };
-  const hash = (dir: string, extras: Record<string, string> = {}): string => {
-    const linked = Object.fromEntries(
-      linksOf(dir).map((linkedDir) => [`workspace:${linkedDir}`, linkedHash(linkedDir)]),
-    );
-    return combineSourceHash(files(dir), {
-      ...shared,
-      ...linked,
-      ...extras,
-      lockfile: lockfile.fingerprint(toRepoPath(rootDir, dir)),
-    });
-  };
-  return {
-    app: (dir) => hash(dir),
-    worker: (dir) => hash(dir, { bundler: lockfile.fingerprint('.', [WORKER_BUNDLER]) }),
-  };
 }
 
 /**

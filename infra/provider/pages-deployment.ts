@@ -82,6 +82,7 @@ export const uploadWithWrangler: Uploader = (inputs) =>
       ...process.env,
       PACKAGE_DIR: inputs.packageDir,
       BUILD_INPUT_HASH: inputs.buildInputHash,
+      OUTPUT_HASH: inputs.outputHash,
       PROJECT_NAME: inputs.projectName,
       BRANCH: inputs.branch,
       CLOUDFLARE_ACCOUNT_ID: inputs.accountId,

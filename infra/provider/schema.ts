@@ -77,7 +77,7 @@ const pagesDeploymentInputs = {
   projectName: str('The Pages project.'),
   branch: str("The branch uploads go to; the project's production branch makes them production deployments."),
   packageDir: str('The package folder relative to the repository root (packages/io).'),
-  buildInputHash: str("The build-input hash: the build cache's key for the build to upload."),
+  buildInputHash: str("Turborepo's hash of the package's build: the key of the build to upload in turbo's caches."),
   outputHash: str("sha256 of the build's output: what is uploaded."),
   projectIdentity: str("The project's created_on: a project recreated behind Pulumi's back needs the upload again."),
   configHash: str('Hash of what Cloudflare copies from the project into each new deployment.'),

@@ -10,7 +10,7 @@ export default defineConfig({
       adapter: adapter({ platformProxy: { configPath: 'wrangler.jsonc', persist: true } }),
       // A nonce per response for SvelteKit's inline start-up script; the rest of the policy is app-kit's.
       csp: contentSecurityPolicy,
-      // Under infra's build.mjs: the build's own folder (two builds of this app can overlap) and a version named by its inputs.
+      // Under turbo (infra's builds): a version named by the build's inputs, so the same sources give the same bytes.
       ...kitBuildOptions(),
     }),
   ],

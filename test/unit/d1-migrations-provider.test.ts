@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { orderMigrations } from '../../infra/plan/migrations';
-import { sha256 } from '../../infra/plan/source-hash';
+import { sha256 } from '../../infra/plan/sha256';
 import {
   createD1MigrationsProvider,
   type D1MigrationFileInput,

@@ -15,9 +15,8 @@ import { headersFileRules } from '../src/server/security-headers.ts';
  * This wrapper answers that one call from `generateServerInstance` output (adding the SvelteKit 2
  * manifest field names the adapter's worker still reads); everything else is the official adapter. Drop it once a stable adapter for SvelteKit 3 is published.
  *
- * It writes the Pages output to `<outDir>/cloudflare` (`.svelte-kit/cloudflare` by default, which is what the apps'
- * wrangler.jsonc `pages_build_output_dir` says), following SvelteKit's `outDir`, so that a build in its own folder
- * (see `kitBuildOptions`) writes nowhere another build does.
+ * It writes the Pages output to `<outDir>/cloudflare` (`.svelte-kit/cloudflare`, which is what the apps'
+ * wrangler.jsonc `pages_build_output_dir` says and what turbo.json caches), following SvelteKit's `outDir`.
  *
  * It also bundles `_worker.js` with everything it imports (the adapter leaves imports pointing into
  * `<outDir>/output`), so `<outDir>/cloudflare` is complete on its own: it can be uploaded as is
@@ -59,43 +58,15 @@ function wranglerConfigWritingTo(builder: Builder, config: string | undefined, d
   return copy;
 }
 
-/** The generated tsconfig as SvelteKit hands it to `typescript.config`, paths relative to node_modules/$app. */
-type GeneratedTsconfig = { compilerOptions?: { rootDirs?: string[] } };
-
 /**
- * Kit options for a build run by infra's build.mjs, spread into `sveltekit({ ... })`; without its variables
- * (`vite build`, `vite dev` by hand) SvelteKit's defaults stay (`.svelte-kit`, the build time as the version).
- * - `SVELTEKIT_OUT_DIR` (relative to the app): the build's own folder, so that two builds of one app can run at once.
- * - `SVELTEKIT_VERSION_NAME`: the version SvelteKit writes into `_app/version.json` and the `x-sveltekit-version`
- *   header, which defaults to the build time: build.mjs passes the build-input hash, so two builds of the same inputs
- *   write the same bytes (and a rebuild of unchanged sources uploads nothing).
+ * Kit options for the apps' builds, spread into `sveltekit({ ... })`: the version SvelteKit writes into
+ * `_app/version.json` and the `x-sveltekit-version` header defaults to the build time, so two builds of the same
+ * sources would differ in bytes, and a rebuild of unchanged sources would upload again. Under turbo (infra's builds),
+ * the version is the task's hash (`TURBO_HASH`, which turbo sets for the build), named by the inputs; by hand
+ * (`vite build`, `vite dev`) SvelteKit's default stays.
  */
-export function kitBuildOptions(env: NodeJS.ProcessEnv = process.env): {
-  outDir?: string;
-  version?: { name: string };
-  typescript?: { config: (config: GeneratedTsconfig) => GeneratedTsconfig };
-} {
-  const versionName = env.SVELTEKIT_VERSION_NAME;
-  const version = versionName ? { version: { name: versionName } } : {};
-  const outDir = env.SVELTEKIT_OUT_DIR;
-  if (!outDir) return version;
-  const types = `${path.posix.normalize(outDir.split(path.sep).join('/')).replace(/\/+$/, '')}/types`;
-  return {
-    ...version,
-    outDir,
-    // SvelteKit also writes node_modules/$app/tsconfig.json, which every build of the app, svelte-check and the
-    // editor read, with `rootDirs` naming `<outDir>/types`. Keeping that entry on `.svelte-kit/types` leaves the file
-    // as a hand build writes it, so a build in its own folder neither rewrites it while another build reads it nor
-    // leaves it naming a folder build.mjs deletes. (The option is deprecated: these builds log a warning.)
-    typescript: {
-      config: (config) => {
-        const rootDirs = config.compilerOptions?.rootDirs?.map((dir) =>
-          dir.endsWith(`/${types}`) ? `${dir.slice(0, -types.length)}.svelte-kit/types` : dir,
-        );
-        return { ...config, compilerOptions: { ...config.compilerOptions, rootDirs } };
-      },
-    },
-  };
+export function kitBuildOptions(env: NodeJS.ProcessEnv = process.env): { version?: { name: string } } {
+  return env.TURBO_HASH ? { version: { name: env.TURBO_HASH } } : {};
 }
 
 /** The adapter's worker with its `fetch` answers passed through `withSecurityHeaders`. */
@@ -114,8 +85,8 @@ async function bundleWorker(file: string): Promise<void> {
   await build({
     // esbuild names each module it bundles by its path from the working directory, in comments and in its lazy-init
     // wrappers. From SvelteKit's outDir those names are the same wherever the build ran (`output/server/...`); from
-    // the process's cwd they held the build's own folder (`.svelte-kit-builds/<hash>-<pid>/...`), so no two builds of
-    // the same sources were byte-identical.
+    // the process's cwd they would hold whatever folder the build ran in, so two builds of the same sources in two
+    // places would not be byte-identical.
     absWorkingDir: path.dirname(path.dirname(file)),
     stdin: { contents: SECURED_ENTRY, resolveDir: path.dirname(file), sourcefile: '_worker.secured.js', loader: 'js' },
     outfile: file,

@@ -1,0 +1,43 @@
+// How infra runs Turborepo: its native binary, pinned by the root package.json, with the same flags and environment
+// everywhere, so that the hash a preview shows (infra/inventory/build-hashes.ts, a dry run) is the hash a build gets
+// (build.mjs, a real run). Plain Node, no dependencies: build.mjs and upload.mjs run it from the repository root.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+/**
+ * The platform binary of the `turbo` package installed at `rootDir` (its `bin/turbo` wrapper only looks for this
+ * binary, and costs a Node start-up each call).
+ */
+export function turboBinary(rootDir) {
+  const require = createRequire(join(rootDir, 'package.json'));
+  let turboPackage;
+  try {
+    turboPackage = require.resolve('turbo/package.json');
+  } catch {
+    throw new Error(`turbo is not installed in ${rootDir}: run pnpm install (the root package.json pins it)`);
+  }
+  const platform = `@turbo/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch === 'x64' ? '64' : process.arch}`;
+  try {
+    return createRequire(turboPackage).resolve(`${platform}/bin/turbo${process.platform === 'win32' ? '.exe' : ''}`);
+  } catch {
+    throw new Error(`turbo has no binary for this platform (${platform}) in ${rootDir}: run pnpm install again`);
+  }
+}
+
+/**
+ * Flags of every turbo call: no search for another turbo, no framework inference (a SvelteKit app would otherwise
+ * hash and pass every `PUBLIC_*` variable of the caller's shell; a build gets the variables its package declares in
+ * its turbo.json `env`, and only those).
+ */
+export const TURBO_FLAGS = ['--skip-infer', '--framework-inference=false'];
+
+/** Variables that point turbo at a remote cache (see README, "Build cache"): the dry run leaves them out. */
+export const REMOTE_CACHE_VARIABLES = ['TURBO_API', 'TURBO_TEAM', 'TURBO_TOKEN', 'TURBO_REMOTE_CACHE_READ_ONLY'];
+
+/** What turbo itself is told in every call: no telemetry, no update check, no colour codes in what we parse. */
+export const TURBO_QUIET = {
+  TURBO_TELEMETRY_DISABLED: '1',
+  DO_NOT_TRACK: '1',
+  TURBO_NO_UPDATE_NOTIFIER: '1',
+  NO_COLOR: '1',
+};
