@@ -75,50 +75,60 @@ const REPO_ROOT = join(__dirname, '..', '..');
 /** Upload output kept for an error message: wrangler's own last lines say what failed. */
 const ERROR_TAIL_LINES = 25;
 
-/** Runs infra/commands/upload.mjs, which uploads with wrangler and prints the deployment as its last stdout line. */
-export const uploadWithWrangler: Uploader = (inputs) =>
-  new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PACKAGE_DIR: inputs.packageDir,
-      BUILD_INPUT_HASH: inputs.buildInputHash,
-      OUTPUT_HASH: inputs.outputHash,
-      PROJECT_NAME: inputs.projectName,
-      BRANCH: inputs.branch,
-      CLOUDFLARE_ACCOUNT_ID: inputs.accountId,
-      WRANGLER_SEND_METRICS: 'false',
-    };
-    if (inputs.apiToken) env.CLOUDFLARE_API_TOKEN = inputs.apiToken;
-    if (inputs.apiBaseUrl) env.CLOUDFLARE_API_BASE_URL = inputs.apiBaseUrl;
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'infra', 'commands', 'upload.mjs')], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+/**
+ * Runs `<repoRoot>/infra/commands/upload.mjs` from `repoRoot`, which uploads with wrangler and prints the deployment
+ * as its last stdout line.
+ */
+export const uploaderAt =
+  (repoRoot: string): Uploader =>
+  (inputs) =>
+    new Promise((resolve, reject) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PACKAGE_DIR: inputs.packageDir,
+        BUILD_INPUT_HASH: inputs.buildInputHash,
+        OUTPUT_HASH: inputs.outputHash,
+        PROJECT_NAME: inputs.projectName,
+        BRANCH: inputs.branch,
+        CLOUDFLARE_ACCOUNT_ID: inputs.accountId,
+        WRANGLER_SEND_METRICS: 'false',
+      };
+      if (inputs.apiToken) env.CLOUDFLARE_API_TOKEN = inputs.apiToken;
+      if (inputs.apiBaseUrl) env.CLOUDFLARE_API_BASE_URL = inputs.apiBaseUrl;
+      const child = spawn(process.execPath, [join(repoRoot, 'infra', 'commands', 'upload.mjs')], {
+        cwd: repoRoot,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('error', (error) =>
+        reject(new Error(`[upload ${inputs.packageDir}] could not start: ${error.message}`)),
+      );
+      child.on('close', (code) => {
+        const tail = stderr.trim().split('\n').slice(-ERROR_TAIL_LINES).join('\n');
+        if (code !== 0) {
+          reject(new Error(`[upload ${inputs.packageDir}] failed (exit ${code}):\n${tail}`));
+          return;
+        }
+        try {
+          const reported = JSON.parse(stdout.trim().split('\n').pop() ?? '') as UploadedDeployment;
+          if (typeof reported.deploymentId !== 'string' || typeof reported.url !== 'string') throw new Error('no ids');
+          resolve(reported);
+        } catch {
+          reject(new Error(`[upload ${inputs.packageDir}] printed no deployment JSON as its last line:\n${tail}`));
+        }
+      });
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', (error) => reject(new Error(`[upload ${inputs.packageDir}] could not start: ${error.message}`)));
-    child.on('close', (code) => {
-      const tail = stderr.trim().split('\n').slice(-ERROR_TAIL_LINES).join('\n');
-      if (code !== 0) {
-        reject(new Error(`[upload ${inputs.packageDir}] failed (exit ${code}):\n${tail}`));
-        return;
-      }
-      try {
-        const reported = JSON.parse(stdout.trim().split('\n').pop() ?? '') as UploadedDeployment;
-        if (typeof reported.deploymentId !== 'string' || typeof reported.url !== 'string') throw new Error('no ids');
-        resolve(reported);
-      } catch {
-        reject(new Error(`[upload ${inputs.packageDir}] printed no deployment JSON as its last line:\n${tail}`));
-      }
-    });
-  });
+
+/** The upload of this repository. */
+export const uploadWithWrangler: Uploader = uploaderAt(REPO_ROOT);
 
 /** What the project serves on a branch, and whether a given deployment of it still exists. */
 interface LiveDeployment {

@@ -1,50 +1,47 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript module without types, shared with build.mjs and upload.mjs
-import { cachedBuild, hashTree } from '../../infra/commands/build-cache.mjs';
+import { hashTree } from '../../infra/commands/output-hash.mjs';
 import {
   createPagesDeploymentProvider,
   type PagesDeploymentInputs,
   type PagesDeploymentOutputs,
+  uploaderAt,
 } from '../../infra/provider/pages-deployment';
 import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
 
 const TOKEN = 'unit-pages-deployment-token-000000000000000000';
-const WRANGLER = join(__dirname, '..', '..', 'node_modules', '.bin', 'wrangler');
-const provider = createPagesDeploymentProvider();
+const REPO = join(__dirname, '..', '..');
+const WRANGLER = join(REPO, 'node_modules', '.bin', 'wrangler');
 
 /**
  * The Pages deployment resource against the emulator, with the real upload path (infra/commands/upload.mjs and
- * wrangler) from a build cache the test fills, and hand deploys, rollbacks and deletions made the way a person would
- * (wrangler, the official SDK).
+ * wrangler, run from a repository root of the test's own) of a build output the test writes where a build leaves it,
+ * and hand deploys, rollbacks and deletions made the way a person would (wrangler, the official SDK).
  */
 describe('the Pages deployment provider against the emulator', () => {
   let emulator: RunningEmulator;
   let scratch: string;
   let cf: Cloudflare;
-  const previousCacheDir = process.env.BUILD_CACHE_DIR;
+  let provider: ReturnType<typeof createPagesDeploymentProvider>;
   const project = 'deployment-provider-test';
   const account = () => ({ account_id: emulator.accountId });
 
-  /** Output hash of each cached build, by build-input hash. */
+  /** Output hash of each build, by build-input hash. */
   const outputOf: Record<string, string> = {};
   /**
-   * A finished build in the cache, as build.mjs leaves it, holding one page that says `text`. Its output hash is the
-   * real hash of the tree: upload.mjs refuses an output that no longer has the hash it was built with.
+   * A build output holding one page that says `text`, in `dir`; its output hash is the real hash of the tree, which
+   * upload.mjs checks before it sends anything.
    */
-  const cacheBuild = (inputHash: string, text: string) => {
-    const dir = cachedBuild('packages/demo', inputHash);
-    mkdirSync(join(dir, 'out'), { recursive: true });
-    writeFileSync(join(dir, 'out', 'index.html'), `<p>${text}</p>`);
-    const outputHash: string = hashTree(join(dir, 'out'));
-    outputOf[inputHash] = outputHash;
-    writeFileSync(join(dir, 'output-hash'), outputHash);
-    writeFileSync(join(dir, 'complete'), '');
+  const writeBuild = (dir: string, inputHash: string, text: string) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.html'), `<p>${text}</p>`);
+    outputOf[inputHash] = hashTree(dir);
   };
   const inputs = (overrides: Partial<PagesDeploymentInputs> = {}): PagesDeploymentInputs => ({
     accountId: emulator.accountId,
@@ -86,24 +83,28 @@ describe('the Pages deployment provider against the emulator', () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'pages-deployment-provider-'));
-    process.env.BUILD_CACHE_DIR = join(scratch, 'builds');
+    // A repository root upload.mjs accepts: Pulumi.yaml, infra/commands, wrangler, and the demo package's build
+    // output where a build leaves it (build-1; build-2 is only ever compared, never uploaded).
+    const root = join(scratch, 'repo');
+    cpSync(join(REPO, 'infra', 'commands'), join(root, 'infra', 'commands'), { recursive: true });
+    writeFileSync(join(root, 'Pulumi.yaml'), 'name: demo\nruntime: nodejs\n');
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+    writeBuild(join(root, 'packages', 'demo', '.svelte-kit', 'cloudflare'), 'build-1', 'first build');
+    writeBuild(join(scratch, 'build-2'), 'build-2', 'second build');
+    provider = createPagesDeploymentProvider(uploaderAt(root));
     emulator = await startEmulator({ port: 0, dataDir: join(scratch, 'emulator'), token: TOKEN });
     cf = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
     await cf.pages.projects.create({ ...account(), name: project, production_branch: 'main' });
-    cacheBuild('build-1', 'first build');
-    cacheBuild('build-2', 'second build');
   }, 60_000);
 
   afterAll(async () => {
     await emulator?.stop();
-    if (previousCacheDir === undefined) delete process.env.BUILD_CACHE_DIR;
-    else process.env.BUILD_CACHE_DIR = previousCacheDir;
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   let ours: PagesDeploymentOutputs;
 
-  it('create uploads the cached build; the outputs are typed and name what serves', async () => {
+  it('create uploads the build; the outputs are typed and name what serves', async () => {
     const { id, outs } = await provider.create(inputs());
     ours = outs;
     expect(id).toBe(`${project}/main`);

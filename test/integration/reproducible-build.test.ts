@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readBuildHashes } from '../../infra/inventory/build-hashes';
+import { makeWorkCopy, REPO_ROOT } from '../e2e/support/work-copy';
 
-const ROOT = join(__dirname, '..', '..');
 const PACKAGE = 'packages/io';
-/** Any build-input hash: what matters is that both builds get the same one, as two machines building a commit do. */
-const INPUT_HASH = 'f00dfeed'.repeat(8);
 
 /** Every regular file under `dir`, relative to it, sorted. */
 function filesUnder(dir: string): string[] {
@@ -19,32 +17,34 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * Two builds of one app's unchanged sources, run the way a deploy runs them (infra/commands/build.mjs: its own build
- * folder per process, the allow-list environment), each into a build cache of its own as on two machines, produce
- * the same bytes, file by file. That is what lets a rebuild of unchanged sources upload nothing, and lets the bytes a
- * review stack was given be the bytes prod gets.
+ * Two builds of one app's unchanged sources, run the way a deploy runs them (infra/commands/build.mjs: turbo, the
+ * allow-list environment), in two copies of the repository in two folders, each with turbo's local cache of its own as
+ * on two machines, produce the same bytes, file by file. That is what lets a rebuild of unchanged sources upload
+ * nothing, and lets the bytes a review stack was given be the bytes prod gets.
  */
 describe('a SvelteKit build of unchanged sources', () => {
-  const caches = [mkdtempSync(join(tmpdir(), 'repro-build-a-')), mkdtempSync(join(tmpdir(), 'repro-build-b-'))];
+  const copies = [makeWorkCopy(), makeWorkCopy()];
   afterAll(() => {
-    for (const cache of caches) rmSync(cache, { recursive: true, force: true });
+    for (const copy of copies) copy.remove();
   });
 
-  const build = async (cache: string): Promise<{ outputHash: string; out: string }> => {
+  const build = async (root: string): Promise<{ hash: string; outputHash: string; out: string }> => {
+    const hash = readBuildHashes(root).get(PACKAGE) as string;
     const { stdout } = await promisify(execFile)(process.execPath, ['infra/commands/build.mjs'], {
-      cwd: ROOT,
-      env: { ...process.env, PACKAGE_DIR: PACKAGE, BUILD_INPUT_HASH: INPUT_HASH, BUILD_CACHE_DIR: cache },
+      cwd: root,
+      env: { ...process.env, PACKAGE_DIR: PACKAGE, BUILD_INPUT_HASH: hash },
       maxBuffer: 64 * 1024 * 1024,
     });
     const { outputHash, reused } = JSON.parse(stdout.trim().split('\n').at(-1) as string);
     expect(reused).toBe(false);
-    return { outputHash, out: join(cache, PACKAGE.replace(/[^a-z0-9-]/gi, '_'), INPUT_HASH, 'out') };
+    return { hash, outputHash, out: join(root, PACKAGE, '.svelte-kit', 'cloudflare') };
   };
 
-  it('is byte-identical in two build folders and caches, names its version by its inputs, and holds no local path', async () => {
+  it('is byte-identical in two folders and caches, names its version by its inputs, and holds no local path', async () => {
     // One after the other: two SvelteKit builds at once only make each slower on two cores.
-    const first = await build(caches[0] as string);
-    const second = await build(caches[1] as string);
+    const first = await build(copies[0]?.dir as string);
+    const second = await build(copies[1]?.dir as string);
+    expect(second.hash).toBe(first.hash);
 
     const files = filesUnder(first.out);
     expect(files.length).toBeGreaterThan(10);
@@ -55,15 +55,16 @@ describe('a SvelteKit build of unchanged sources', () => {
     expect(differing).toEqual([]);
     expect(second.outputHash).toBe(first.outputHash);
 
-    // SvelteKit's version is the input hash's prefix, not the build time.
-    expect(JSON.parse(readFileSync(join(first.out, '_app/version.json'), 'utf8'))).toEqual({
-      version: INPUT_HASH.slice(0, 16),
-    });
-    // Nothing names where or in which folder it was built.
-    const leaking = files.filter((file) => {
-      const text = readFileSync(join(first.out, file), 'latin1');
-      return text.includes(ROOT) || text.includes('.svelte-kit-builds') || caches.some((cache) => text.includes(cache));
-    });
+    // SvelteKit's version is turbo's hash of the inputs, not the build time.
+    expect(JSON.parse(readFileSync(join(first.out, '_app/version.json'), 'utf8'))).toEqual({ version: first.hash });
+    // Nothing names where it was built. (The copies' dependencies are links into this repository's node_modules, so
+    // esbuild's module-name comments walk there by relative path, `../../../../../<repo>/node_modules/.pnpm/...`, the
+    // same from both copies; in a clone they stay inside it. An absolute path would be a leak.)
+    const escape = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const absolute = new RegExp(
+      [REPO_ROOT, ...copies.map((c) => c.dir)].map((p) => `(?<!\\.\\.)${escape(p)}`).join('|'),
+    );
+    const leaking = files.filter((file) => absolute.test(readFileSync(join(first.out, file), 'latin1')));
     expect(leaking).toEqual([]);
   });
 });

@@ -7,16 +7,14 @@ export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 /**
  * A private copy of the repository for tests that edit sources and migrations: the files git would see (tracked and
- * untracked, not ignored), with every node_modules folder linked to the original's so nothing is reinstalled.
- * The original work tree is never written to.
+ * untracked, not ignored), with node_modules linked to the original's so nothing is reinstalled, but for the
+ * workspace's own packages, which link to the copy's (see `linkNodeModules`): an app built in the copy bundles the
+ * copy's app-kit, named by a path inside the copy. The original work tree is never written to.
  */
 export function makeWorkCopy(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-repo-'));
   copyCurrentFiles(dir, []);
-  for (const modules of nodeModulesFolders()) {
-    mkdirSync(dirname(join(dir, modules)), { recursive: true });
-    symlinkSync(join(REPO_ROOT, modules), join(dir, modules));
-  }
+  linkNodeModules(dir);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
