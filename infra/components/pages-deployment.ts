@@ -20,8 +20,9 @@ export interface PagesDeploymentArgs {
   /** Branch of the deployment; the project's production branch makes it the production deployment. */
   branch: string;
   /**
-   * Hash of the package's build inputs. The build runs when this changes, and only then (a `pulumi up` with
-   * unchanged sources builds nothing); it is also the build cache's key.
+   * Turborepo's hash of the package's build (infra/inventory/build-hashes.ts). The build step runs when this changes,
+   * and only then (a `pulumi up` with unchanged sources builds nothing); it is also the key of the build in turbo's
+   * caches, local and remote, so a build made elsewhere (CI's build job, another stack) is restored, not rebuilt.
    */
   sourceHash: string;
   /**
@@ -49,7 +50,7 @@ export interface PagesDeploymentArgs {
 }
 
 /**
- * Builds a SvelteKit app (`<name>-build`, a `local.Command` into the build cache, at the start of `pulumi up`) and
+ * Builds a SvelteKit app (`<name>-build`, a `local.Command` running turbo, at the start of `pulumi up`) and
  * uploads its output (`<name>-upload`, a Pages deployment of the project's own provider plugin, after what
  * `uploadAfter` names). A build that fails uploads nothing; an upload that re-runs with unchanged build inputs (new
  * bindings, a recreated project, a repair) uploads the cached build without rebuilding; a refresh reads which

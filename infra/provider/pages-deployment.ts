@@ -10,7 +10,7 @@ import { type LegacyUpload, legacyUpload } from './legacy-state';
  * the stack's branch, read back from Cloudflare.
  *
  * - create/update: uploads the build whose output hash is `outputHash` (wrangler, through infra/commands/upload.mjs,
- *   which takes it from the build cache, or builds it first without any Cloudflare credential).
+ *   which takes it from turbo's caches, or builds it first without any Cloudflare credential).
  * - read (`pulumi refresh`, `preview --refresh`): which deployment the project serves on `branch` now
  *   (`servedDeploymentId`), and whether ours still exists. A rollback in the dashboard, a deployment deleted or a hand
  *   `wrangler pages deploy` shows as a change of `servedDeploymentId` (and `drift`, in words, with both ids).
@@ -32,7 +32,7 @@ export interface PagesDeploymentInputs {
   branch: string;
   /** The package folder relative to the repository root (`packages/io`): names the package in messages and logs. */
   packageDir: string;
-  /** The build-input hash: the build cache's key for the build to upload. */
+  /** Turborepo's hash of the build: its key in turbo's caches. */
   buildInputHash: string;
   /** sha256 of the build's output: what is uploaded. An unchanged output is not uploaded again. */
   outputHash: string;

@@ -111,10 +111,10 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     const authorized = await getByHost(emulator.port, host, '/?url=not-a-url', { authorization: `Bearer ${secret}` });
     expect(authorized.status).toBe(400);
   };
-  /** Every build build.mjs ran so far, from its timeline in the test's build cache. */
+  /** Every build that really ran in the work copy so far (not a cache hit), from build.mjs's timeline in `.turbo`. */
   const builds = () =>
-    existsSync(join(scratch, 'state', 'builds', 'builds.ndjson'))
-      ? (readFileSync(join(scratch, 'state', 'builds', 'builds.ndjson'), 'utf8')
+    existsSync(join(copy.dir, '.turbo', 'builds.ndjson'))
+      ? (readFileSync(join(copy.dir, '.turbo', 'builds.ndjson'), 'utf8')
           .trim()
           .split('\n')
           .map((line) => JSON.parse(line)) as { package: string; started: string; finished: string }[])
@@ -316,7 +316,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     // A deployment keeps the bindings it was created with: the new namespace reaches the site only by a new upload.
     const after = await Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
     expect(after.map((n, i) => n - (before[i] as number))).toEqual([0, 0, 1, 0]);
-    // The same code with new bindings: uploaded from the build cache, not rebuilt.
+    // The same code with new bindings: the build it has is uploaded, not rebuilt.
     expect(builds().length).toBe(buildsBefore);
     await siteServesItsData('agency');
     await site(repaired.productionUrl, SITE_CHECKS.agency.path);
@@ -397,7 +397,7 @@ describe.runIf('bin' in toolchain)('the real Pulumi engine on the local stack, a
     await cli.ok(['preview', '--refresh', '--expect-no-changes', ...local]);
 
     // Ours deleted (after another hand deploy, as Cloudflare refuses to delete the live one): a new upload of the
-    // same build, from the build cache.
+    // same build, as built before.
     const again = await handDeploy(io.projectName);
     await cf.pages.projects.deployments.delete(io.deploymentId, {
       account_id: emulator.accountId,
@@ -519,15 +519,16 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
     );
   }, 900_000);
 
-  it('d3. a rebuild of unchanged sources, its build cache gone, is byte-identical and uploads nothing', async () => {
+  it("d3. a rebuild of unchanged sources, turbo's cache and the output gone, is byte-identical and uploads nothing", async () => {
     const apps = await outputs();
     const exported = JSON.parse((await cli.ok(['stack', 'export', ...local])).stdout) as {
       deployment: { resources: { urn: string }[] };
     };
     const build = exported.deployment.resources.find((r) => r.urn.endsWith('::io-deployment-build'));
     if (!build) throw new Error('no io-deployment-build in the state');
-    // As on another machine: no cached build of io, and its build command run again.
-    rmSync(join(scratch, 'state', 'builds', 'packages_io'), { recursive: true, force: true });
+    // As on another machine: no cached build at all, no output of io, and its build command run again.
+    rmSync(join(copy.dir, '.turbo', 'cache'), { recursive: true, force: true });
+    rmSync(join(copy.dir, 'packages', 'io', '.svelte-kit'), { recursive: true, force: true });
     const counts = () => Promise.all(APPS.map((app) => deploymentCount((apps[app] as AppOutput).projectName)));
     const before = await counts();
     const buildsBefore = builds().length;
@@ -596,7 +597,11 @@ for (const op of ['check', 'diff', 'create', 'update', 'read', 'delete'] as cons
     expect(project.deployment_configs?.production?.env_vars?.VISITOR_KEY?.type).toBe('secret_text');
     const exported = (await cli.ok(['stack', 'export', ...local])).stdout;
     const stateFiles = filesUnder(join(scratch, 'state', '.pulumi'));
-    const buildFiles = filesUnder(join(scratch, 'state', 'builds'));
+    // What the builds left: each app's output and turbo's logs (turbo's cache holds the same output, compressed).
+    const buildFiles = APPS.flatMap((app) => [
+      ...filesUnder(join(copy.dir, 'packages', app, '.svelte-kit', 'cloudflare')),
+      ...filesUnder(join(copy.dir, 'packages', app, '.turbo')),
+    ]);
     expect(stateFiles.length).toBeGreaterThan(0);
     expect(buildFiles.length).toBeGreaterThan(0);
     // The capture goes: Cloudflare deletes no bucket that holds objects (10008), so a stack's destroy (case g) would

@@ -112,9 +112,9 @@ describe.runIf(ready)('guards between a merge and production, on a protected pro
       child.on('exit', (code) => resolve(code));
     });
     const started = Date.now();
-    // Killed mid-run: once the databases exist and the builds are running (each writes into its own folder under
-    // the package), a second later so the quick steps around them have saved, before any upload could start.
-    const building = () => APPS.some((app) => existsSync(join(copy.dir, 'packages', app, '.svelte-kit-builds')));
+    // Killed mid-run: once the databases exist and the builds are running (each holds its package's build lock while
+    // turbo runs), a second later so the quick steps around them have saved, before any upload could start.
+    const building = () => APPS.some((app) => existsSync(join(copy.dir, 'packages', app, '.turbo', 'infra.lock')));
     for (;;) {
       let databases = 0;
       for await (const _ of cf.d1.database.list({ account_id: emulator.accountId })) databases++;

@@ -38,8 +38,6 @@ export class PulumiCli {
       PULUMI_IGNORE_AMBIENT_PLUGINS: 'true',
       // The toolchain's plugin home: upstream's resource plugins are installed there, never put on PATH.
       PULUMI_HOME: toolchain.home,
-      // A build cache of the test's own (build.mjs logs each build it runs in builds.ndjson there).
-      BUILD_CACHE_DIR: join(stateDir, 'builds'),
       WRANGLER_SEND_METRICS: 'false',
       NO_COLOR: '1',
     };
