@@ -120,13 +120,16 @@ describe('GitHub environments', () => {
   it('give each job which environment', () => {
     const table = Object.fromEntries(ALL_JOBS.map((j) => [`${j.file}#${j.id}`, environmentOf(j.job) ?? null]));
     expect(table).toEqual({
+      'build.yml#build': null,
       'check.yml#check': null,
       'conformance.yml#conformance': 'conformance',
       'deploy.yml#check': null,
+      'deploy.yml#build': null,
       'deploy.yml#staging': 'staging',
       'deploy.yml#plan-prod': 'main-read',
       'deploy.yml#prod': 'production',
       'drift.yml#drift': 'main-read',
+      'pull-request.yml#build': null,
       'pull-request.yml#preview-staging': 'preview',
       'pull-request.yml#preview-prod': 'preview-prod',
       'pull-request.yml#review-up': 'review',
@@ -342,7 +345,7 @@ describe('gates: checks before merging and deploying, a reviewer before prod', (
   it('deploys nothing before the checks passed on the pushed commit; prod waits for staging and its own plan', () => {
     expect(deploy.on).toEqual({ push: { branches: ['main'] } });
     expect(deployJob('check').uses).toBe('./.github/workflows/check.yml');
-    expect(deployJob('staging').needs).toBe('check');
+    expect(deployJob('staging').needs).toEqual(['check', 'build']);
     expect(deployJob('plan-prod').needs).toBe('staging');
     expect(deployJob('prod').needs).toBe('plan-prod');
   });
@@ -360,6 +363,61 @@ describe('gates: checks before merging and deploying, a reviewer before prod', (
       .map((l) => l.trim().split(/\s+/));
     expect(owners.map(([path]) => path)).toEqual(['/packages/*/migrations/', '/infra/', '/stacks/', '/.github/']);
     for (const [path, ...who] of owners) expect(who.length, path).toBeGreaterThan(0);
+  });
+});
+
+describe('built once, promoted everywhere', () => {
+  const build = workflow('build.yml');
+  const buildJob = build.jobs.build as Job;
+  const CACHE_PIN = '5a3ec84eff668545956fd18022155c47e93e2684';
+  /** The jobs that run `pulumi up`: each deploys what the build job built. */
+  const deployers = [
+    ['deploy.yml', 'staging', deployJob('staging')],
+    ['deploy.yml', 'prod', deployJob('prod')],
+    ['pull-request.yml', 'review-up', prJob('review-up')],
+  ] as const;
+
+  it('the build job holds no secret and no environment, and keeps its builds under the commit', () => {
+    expect(build.on).toEqual({ workflow_call: null });
+    expect(build.permissions).toEqual({ contents: 'read' });
+    expect(environmentOf(buildJob)).toBeUndefined();
+    expect(secretsOf(buildJob)).toEqual([]);
+    expect(JSON.stringify(buildJob)).not.toMatch(/CLOUDFLARE|PULUMI_ACCESS|vars\./);
+    const uses = stepsOf(buildJob).map((s) => s.uses?.split('@')[0]);
+    const restore = stepsOf(buildJob).find((s) => s.uses === `actions/cache/restore@${CACHE_PIN}`);
+    const save = stepsOf(buildJob).find((s) => s.uses === `actions/cache/save@${CACHE_PIN}`);
+    expect(restore?.with).toMatchObject({ path: '.turbo-remote', key: `turbo-builds-${expr('github.sha')}` });
+    expect(save?.with).toEqual({ path: '.turbo-remote', key: `turbo-builds-${expr('github.sha')}` });
+    expect(uses.indexOf('actions/cache/save')).toBe(uses.length - 1);
+    expect(runLines(buildJob)).toEqual(expect.arrayContaining(['pnpm turbo-cache start .turbo-remote', 'pnpm build']));
+  });
+
+  it('every job that deploys waits for the build and takes exactly its builds, read-only, through the same cache server', () => {
+    expect(deployJob('build').uses).toBe('./.github/workflows/build.yml');
+    expect(prJob('build').uses).toBe('./.github/workflows/build.yml');
+    expect(prJob('review-up').needs).toBe('build');
+    for (const [file, id, job] of deployers) {
+      const steps = stepsOf(job);
+      const restore = steps.findIndex((s) => s.uses === `actions/cache/restore@${CACHE_PIN}`);
+      const serve = steps.findIndex((s) => s.run?.includes('pnpm turbo-cache start .turbo-remote'));
+      const up = steps.findIndex((s) => s.run?.includes('pulumi up') || s.with?.command === 'up');
+      expect(restore, `${file}#${id}`).toBeGreaterThan(-1);
+      expect(steps[restore]?.with, `${file}#${id}`).toEqual({
+        path: '.turbo-remote',
+        key: `turbo-builds-${expr('github.sha')}`,
+        'fail-on-cache-miss': true,
+      });
+      expect(serve).toBeGreaterThan(restore);
+      expect(steps[serve]?.run).toContain('TURBO_REMOTE_CACHE_READ_ONLY=true');
+      expect(up).toBeGreaterThan(serve);
+    }
+  });
+
+  it("pnpm build runs the same turbo task with the same flags as a deploy's build step, so the hashes match", () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(scripts.build).toMatch(/^turbo run build --framework-inference=false /);
+    const flags = readFileSync(join(ROOT, 'infra', 'commands', 'turbo.mjs'), 'utf8');
+    expect(flags).toContain("'--framework-inference=false'");
   });
 });
 
@@ -427,7 +485,8 @@ describe('what was reviewed is what is applied', () => {
 });
 
 describe('supply chain', () => {
-  const PINNED = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40})$/;
+  // owner/repo, or owner/repo/path for an action in a folder (actions/cache/restore).
+  const PINNED = /^([\w.-]+\/[\w.-]+(?:\/[\w.-]+)*)@([0-9a-f]{40})$/;
   const pulumiVersion = /github\.com\/pulumi\/pulumi\/pkg\/v3 v(\d+\.\d+\.\d+)/.exec(
     readFileSync(join(ROOT, 'toolchain', 'pulumi', 'go.mod'), 'utf8'),
   )?.[1];
