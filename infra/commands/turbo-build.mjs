@@ -59,7 +59,7 @@ export function buildWithTurbo({ root, packageDir, inputHash, env }) {
     { cwd: root, env: { ...buildEnv, ...remote, ...TURBO_QUIET }, encoding: 'utf8' },
   );
   if (result.error) throw new BuildError(`could not start turbo: ${result.error.message}`);
-  const summary = readSummary(root, result.stdout);
+  const summary = readSummary(result.stdout);
   const task = summary?.tasks.find((t) => t.taskId === `${name}#build`);
   if (result.status !== 0 || !task) {
     const log = join(packagePath, '.turbo', 'turbo-build.log');
@@ -88,7 +88,7 @@ export function buildWithTurbo({ root, packageDir, inputHash, env }) {
  * turbo's run summary (it prints its path last), removed once read: one file per run would pile up in `.turbo/runs`.
  * Undefined when turbo failed before writing it.
  */
-function readSummary(root, stdout) {
+function readSummary(stdout) {
   const path = /Summary:\s+(\S+\.json)/.exec(stdout)?.[1];
   if (!path || !existsSync(path)) return undefined;
   const summary = JSON.parse(readFileSync(path, 'utf8'));

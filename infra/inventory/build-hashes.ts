@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { REMOTE_CACHE_VARIABLES, TURBO_FLAGS, TURBO_QUIET, turboBinary } from '../commands/turbo.mjs';
 import { RunError } from '@pulumi/pulumi';
 import { z } from 'zod';
+import { REMOTE_CACHE_VARIABLES, TURBO_FLAGS, TURBO_QUIET, turboBinary } from '../commands/turbo.mjs';
 
 /** The part of `turbo run build --dry=json` read here: each task's package folder and hash. */
 const dryRun = z.object({

@@ -60,9 +60,9 @@ describe('a SvelteKit build of unchanged sources', () => {
     // Nothing names where it was built. (The copies' dependencies are links into this repository's node_modules, so
     // esbuild's module-name comments walk there by relative path, `../../../../../<repo>/node_modules/.pnpm/...`, the
     // same from both copies; in a clone they stay inside it. An absolute path would be a leak.)
-    const escape = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escapeRegExp = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const absolute = new RegExp(
-      [REPO_ROOT, ...copies.map((c) => c.dir)].map((p) => `(?<!\\.\\.)${escape(p)}`).join('|'),
+      [REPO_ROOT, ...copies.map((c) => c.dir)].map((p) => `(?<!\\.\\.)${escapeRegExp(p)}`).join('|'),
     );
     const leaking = files.filter((file) => absolute.test(readFileSync(join(first.out, file), 'latin1')));
     expect(leaking).toEqual([]);
