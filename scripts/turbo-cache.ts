@@ -8,22 +8,23 @@ import { join, resolve } from 'node:path';
 import { startTurboCacheServer } from './lib/turbo-cache-server';
 
 const ROOT_DIR = join(__dirname, '..');
-const [mode, folder] = process.argv.slice(2);
-if ((mode !== 'serve' && mode !== 'start') || !folder) {
+const [mode, folderArg] = process.argv.slice(2);
+if ((mode !== 'serve' && mode !== 'start') || !folderArg) {
   process.stderr.write('usage: pnpm turbo-cache serve|start <folder that keeps the artifacts>\n');
   process.exit(2);
 }
+const folder = resolve(folderArg);
 
 async function main(): Promise<void> {
-  const server = await startTurboCacheServer(ROOT_DIR, resolve(folder), { detached: mode === 'start' });
+  const server = await startTurboCacheServer(ROOT_DIR, folder, { detached: mode === 'start' });
   const lines = Object.entries(server.env).map(([name, value]) => `${name}=${value}`);
   if (mode === 'start' && process.env.GITHUB_ENV) {
     // The token is the server's own, made now: it guards nothing beyond this job's machine.
     appendFileSync(process.env.GITHUB_ENV, `${lines.join('\n')}\n`);
-    process.stderr.write(`[turbo-cache] serving ${resolve(folder)} on ${server.env.TURBO_API} (pid ${server.pid})\n`);
+    process.stderr.write(`[turbo-cache] serving ${folder} on ${server.env.TURBO_API} (pid ${server.pid})\n`);
   } else {
     process.stdout.write(`${lines.map((line) => `export ${line}`).join('\n')}\n`);
-    process.stderr.write(`[turbo-cache] serving ${resolve(folder)} on ${server.env.TURBO_API} (pid ${server.pid})\n`);
+    process.stderr.write(`[turbo-cache] serving ${folder} on ${server.env.TURBO_API} (pid ${server.pid})\n`);
   }
   if (mode === 'serve') {
     process.on('SIGINT', () => void server.stop().then(() => process.exit(0)));
