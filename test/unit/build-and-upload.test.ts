@@ -360,6 +360,21 @@ describe('build.mjs and upload.mjs (on turbo)', () => {
     expect(builds(root)).toBe(1);
   });
 
+  it('turbo alone would build one package twice at once in one folder: why build-lock.mjs exists', async () => {
+    const repo = fakeRepo();
+    root = repo.root;
+    writeFileSync(join(root, 'packages', 'site', 'build.cjs'), buildScript(root, "'hello'", 800));
+    const { turboBinary } = await import('../../infra/commands/turbo.mjs');
+    const turbo = () =>
+      promisify(execFile)(turboBinary(root), ['run', 'build', '--filter=site', '--skip-infer'], {
+        cwd: root,
+        env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+      });
+    await Promise.all([turbo(), turbo()]);
+    // Both missed the cache and ran the build, writing the same .svelte-kit/cloudflare at the same time.
+    expect(builds(root)).toBe(2);
+  });
+
   it('builds of two packages run side by side', async () => {
     const repo = fakeRepo();
     root = repo.root;
