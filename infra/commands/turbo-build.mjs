@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildEnvironment } from './build-env.mjs';
 import { hashTree } from './output-hash.mjs';
 import { escapingSymlinks, irregularEntries } from './tree-guard.mjs';
-import { TURBO_FLAGS, TURBO_QUIET, turboBinary } from './turbo.mjs';
+import { dyingWithCaller, TURBO_FLAGS, TURBO_QUIET, turboBinary } from './turbo.mjs';
 
 /** Where SvelteKit's Cloudflare adapter writes, relative to the app: turbo.json's `outputs`, what is uploaded. */
 export const OUTPUT_DIR = '.svelte-kit/cloudflare';
@@ -44,20 +44,21 @@ export function buildWithTurbo({ root, packageDir, inputHash, env }) {
   // A restore from the cache adds files to the folder and removes none: what a hand build left there would be uploaded.
   rmSync(outputDir, { recursive: true, force: true });
   const remote = Object.fromEntries(['TURBO_API', 'TURBO_TEAM'].filter((k) => env[k]).map((k) => [k, env[k]]));
-  const result = spawnSync(
-    turboBinary(root),
-    [
-      'run',
-      'build',
-      `--filter=${name}`,
-      '--output-logs=none',
-      '--summarize',
-      ...TURBO_FLAGS,
-      ...(env.TURBO_TOKEN ? [`--token=${env.TURBO_TOKEN}`] : []),
-      ...(env.TURBO_REMOTE_CACHE_READ_ONLY === 'true' ? ['--remote-cache-read-only'] : []),
-    ],
-    { cwd: root, env: { ...buildEnv, ...remote, ...TURBO_QUIET }, encoding: 'utf8' },
-  );
+  const [command, args] = dyingWithCaller(turboBinary(root), [
+    'run',
+    'build',
+    `--filter=${name}`,
+    '--output-logs=none',
+    '--summarize',
+    ...TURBO_FLAGS,
+    ...(env.TURBO_TOKEN ? [`--token=${env.TURBO_TOKEN}`] : []),
+    ...(env.TURBO_REMOTE_CACHE_READ_ONLY === 'true' ? ['--remote-cache-read-only'] : []),
+  ]);
+  const result = spawnSync(command, args, {
+    cwd: root,
+    env: { ...buildEnv, ...remote, ...TURBO_QUIET },
+    encoding: 'utf8',
+  });
   if (result.error) throw new BuildError(`could not start turbo: ${result.error.message}`);
   const summary = readSummary(result.stdout);
   const task = summary?.tasks.find((t) => t.taskId === `${name}#build`);

@@ -1,8 +1,9 @@
 // How infra runs Turborepo: its native binary, pinned by the root package.json, with the same flags and environment
 // everywhere, so that the hash a preview shows (infra/inventory/build-hashes.ts, a dry run) is the hash a build gets
 // (build.mjs, a real run). Plain Node, no dependencies: build.mjs and upload.mjs run it from the repository root.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 /**
  * The platform binary of the `turbo` package installed at `rootDir` (its `bin/turbo` wrapper only looks for this
@@ -41,3 +42,18 @@ export const TURBO_QUIET = {
   TURBO_NO_UPDATE_NOTIFIER: '1',
   NO_COLOR: '1',
 };
+
+/**
+ * `[command, args]` that run `binary args` so that it gets SIGTERM when the calling process dies, however it dies
+ * (Linux's parent-death signal, set by util-linux's `setpriv`; elsewhere, or without setpriv, as is). Turbo runs each
+ * task in a process group of its own, so a `pulumi up` killed with SIGKILL (its whole process group) would leave the
+ * Vite builds running, orphaned, still writing into the packages; on SIGTERM turbo stops its tasks before it exits.
+ */
+export function dyingWithCaller(binary, args) {
+  if (process.platform !== 'linux') return [binary, args];
+  const setpriv = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'setpriv'))
+    .find((path) => existsSync(path));
+  return setpriv ? [setpriv, ['--pdeathsig', 'TERM', binary, ...args]] : [binary, args];
+}

@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -373,6 +373,36 @@ describe('build.mjs and upload.mjs (on turbo)', () => {
     await Promise.all([turbo(), turbo()]);
     // Both missed the cache and ran the build, writing the same .svelte-kit/cloudflare at the same time.
     expect(builds(root)).toBe(2);
+  });
+
+  it('a build step killed outright (SIGKILL, as a killed pulumi up) leaves no build running', async () => {
+    const repo = fakeRepo();
+    root = repo.root;
+    const pidFile = join(root, 'build.pid');
+    writeFileSync(
+      join(root, 'packages', 'site', 'build.cjs'),
+      `require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 20000);\n`,
+    );
+    const child = spawn('node', [join(root, 'infra', 'commands', 'build.mjs')], {
+      cwd: root,
+      env: commandEnv(root, 'packages/site'),
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    while (!existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 50));
+    const build = Number(readFileSync(pidFile, 'utf8'));
+    child.kill('SIGKILL');
+    await exited;
+    const alive = () => {
+      try {
+        process.kill(build, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let waited = 0; alive() && waited < 5000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
   });
 
   it('builds of two packages run side by side', async () => {
