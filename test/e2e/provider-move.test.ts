@@ -16,7 +16,7 @@ const DYNAMIC_PROVIDERS_COMMIT = 'c49d09e9e17219596324cc29a05fe5ed0010aaa1';
  * The program: what moves to the current code. The apps, their migrations, the lockfile and the stack files stay as
  * deployed (the current stack files enable Workers those apps do not have yet; bindings-move.test.ts moves the rest).
  */
-const PROGRAM_PATHS = ['infra', 'scripts', 'Pulumi.yaml'];
+const PROGRAM_PATHS = ['infra', 'scripts', 'Pulumi.yaml', 'turbo.json'];
 const APPS = ['space', 'io', 'agency', 'ltd'] as const;
 const TOKEN = 'e2e-move-emulator-token-0000000000000000000';
 const toolchain = findToolchain();
@@ -77,7 +77,7 @@ describe.runIf(ready)('a stack deployed by the dynamic providers moves to the pr
 
   afterAll(() => move?.stop());
 
-  it('one up with the current program touches nothing in Cloudflare, and leaves no provider code in the state', async () => {
+  it('one up with the current program touches nothing in Cloudflare but one upload per app, and leaves no provider code in the state', async () => {
     await previous.ok(['up', '--yes', '--skip-preview', ...local]);
     const exportedBefore = (await previous.ok(['stack', 'export', ...local])).stdout;
     expect(exportedBefore).toContain('__provider');
@@ -97,8 +97,15 @@ describe.runIf(ready)('a stack deployed by the dynamic providers moves to the pr
     expect(steps.filter((s) => / createsomething:/.test(s)).length).toBe(APPS.length * 3);
 
     await current.ok(['up', '--yes', '--skip-preview', ...local]);
-    // No upload, no rollback, no migration.
-    expect(await deployments()).toEqual(deployedBefore);
+    // The build hashes are turbo's now, so each app is built once more, and (its bytes naming another version) uploaded
+    // once more: one new deployment per project, now served, every earlier one kept. No rollback, no migration.
+    const deployedAfter = await deployments();
+    for (const app of APPS) {
+      const before = deployedBefore[app] as { ids: string[] };
+      const after = deployedAfter[app] as { ids: string[]; served: string | undefined };
+      expect(after.ids.slice(1), app).toEqual(before.ids);
+      expect(after.served, app).toBe(after.ids[0]);
+    }
     expect(await migrationRows(apps)).toEqual(rowsBefore);
     const moved = await outputs(current);
     await expectMovedStackServes(move, moved);
