@@ -77,8 +77,9 @@ console.log(
 );
 for (const c of cases) if (c.temporary) rmSync(c.root, { recursive: true, force: true });
 
-// The scan alone, in this process. In git nothing is committed or ignored, the worst case: every file is an untracked
-// candidate, build output and node_modules included, and only the exclusion pathspecs keep git out of them.
+// The scan alone, in this process (its build hashes come from turbo's dry run). In git nothing is committed or
+// ignored, the worst case: every file is an untracked candidate, build output and node_modules included, and only
+// turbo.json's input exclusions keep them out of the hash.
 const inGit = (root: string) => {
   execFileSync('git', ['init', '-q'], { cwd: root });
   return root;

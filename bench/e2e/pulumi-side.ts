@@ -1,11 +1,18 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Cloudflare from 'cloudflare';
+import type { TurboCacheServer } from '../../scripts/lib/turbo-cache-server';
 import { getByHost } from '../../test/e2e/support/http';
 import { PulumiCli, type Toolchain } from '../../test/e2e/support/pulumi-cli';
 import { REPO_ROOT } from '../../test/e2e/support/work-copy';
 import type { Emulated } from './baseline';
+import { pagesDeploy, turboBuild } from './floors';
 import { type EnginePhases, enginePhases } from './phases';
-import { median, timed } from './timing';
+import { log, median, timed } from './timing';
+
+const APPS = ['space', 'io', 'agency', 'ltd'] as const;
+/** The file of io that the one-package change edits, relative to the repository. */
+export const IO_PAGE = join('packages', 'io', 'src', 'routes', '+page.svelte');
 
 export interface PulumiTimes {
   fullUp: number;
@@ -25,6 +32,16 @@ export interface PulumiTimes {
   checkpointBytesAfterMigrations: number;
   /** And after the next `up`, whose check keeps only the name and hash of files the database has. */
   checkpointBytesAfterNextRun: number;
+  /**
+   * The floor of onePackageUp: the same kind of change to io, then only io's turbo build and its `wrangler pages
+   * deploy` to the stack's io project.
+   */
+  onePackageFloor: number;
+  /**
+   * Pages deployments made by an `up` with unchanged sources after turbo's local cache and every app's output were
+   * wiped and every build step was replaced (forced to build again): builds are reproducible, so 0.
+   */
+  rebuildUploads: number;
   /** Where an unchanged preview and a no-op up spend their time (one verbose run of each, not the timed ones). */
   previewPhases: EnginePhases & { program: ProgramMarks };
   noopPhases: EnginePhases;
@@ -75,7 +92,10 @@ const LOCAL = ['--stack', 'local'];
 
 /**
  * The Pulumi side of one round on an empty stack: full first `up`, then a no-op `up` and a bare `preview` (their
- * order alternates with the round so drift in the machine's load hits both), then a one-line change to io and `up`.
+ * order alternates with the round so drift in the machine's load hits both), then a one-line change to io and `up`
+ * and its floor (the same change, then only io's turbo build and pages deploy), a bindings-only change, 20 more
+ * migrations; then every build forced to run again from nothing (the builds go to the remote cache `remoteCache` too,
+ * for the promoted stack).
  * Each `up` is checked to have done what it is timed for, so a broken run cannot pass for a fast one.
  */
 export async function pulumiRound(
@@ -85,17 +105,12 @@ export async function pulumiRound(
   emulator: Emulated,
   token: string,
   round: number,
+  remoteCache: TurboCacheServer['env'],
 ): Promise<PulumiTimes> {
   const cli = new PulumiCli(repoDir, stateDir, toolchain);
   await cli.initStackOnEmulator('local', emulator, { token });
 
-  const up = async (expect: RegExp, why: string) => {
-    const result = await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL]);
-    if (!expect.test(result.stdout)) {
-      throw new Error(`pulumi up did not ${why}; its summary:\n${result.stdout.slice(-3000)}`);
-    }
-  };
-  const fullUp = await timed('pulumi up (full first deploy)', () => up(/\b\d+ created\b/, 'create the stack'));
+  const fullUp = await timed('pulumi up (full first deploy)', () => upCreating(cli));
   await expectSitesServed(emulator.port);
   // The state is part of the product: what one checkpoint of the four apps weighs.
   const checkpointBytes = await compactCheckpointBytes(cli);
@@ -125,7 +140,7 @@ export async function pulumiRound(
   const previewPhases = { ...enginePhases(previewLog), program: readProgramMarks(timingsFile) };
   const noopPhases = enginePhases((await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL, ...VERBOSE])).stderr);
 
-  const page = join(repoDir, 'packages', 'io', 'src', 'routes', '+page.svelte');
+  const page = join(repoDir, IO_PAGE);
   writeFileSync(page, `${readFileSync(page, 'utf8')}\n<p>bench:e2e change ${round}</p>\n`);
   // local.Command replaces itself when its trigger changes, and the upload updates: io's two, nothing else.
   const onePackageUp = await timed('pulumi up (io changed)', async () => {
@@ -135,6 +150,19 @@ export async function pulumiRound(
     if (total !== 2)
       throw new Error(`pulumi up after one change made ${total} changes:\n${result.stdout.slice(-3000)}`);
   });
+
+  // Its floor, right after it (the machine's load drifts): the same kind of edit, then io's turbo build (a new hash:
+  // it really builds) and its `wrangler pages deploy` to the stack's io project, nothing else. Then the edit is undone
+  // and io's deployed build restored from turbo's cache (not timed), so the stack's next runs find what it deployed.
+  const projects = await projectNames(cli);
+  const deployed = readFileSync(page, 'utf8');
+  writeFileSync(page, `${deployed}\n<p>bench:e2e floor change ${round}</p>\n`);
+  const onePackageFloor = await timed('one-package floor (io: turbo build + wrangler pages deploy)', async () => {
+    await turboBuild(repoDir, ['--filter=io']);
+    await pagesDeploy(join(repoDir, 'packages', 'io', '.svelte-kit', 'cloudflare'), projects.io, emulator, token);
+  });
+  writeFileSync(page, deployed);
+  await turboBuild(repoDir, ['--filter=io'], 'restore');
 
   // Bindings only: io gets a new KV namespace. Its project, bindings and upload follow; nothing builds.
   const buildsBefore = buildsRun(cli);
@@ -157,6 +185,8 @@ export async function pulumiRound(
   const noopUpAfterMigrations = await noop();
   const checkpointBytesAfterNextRun = await compactCheckpointBytes(cli);
 
+  const rebuildUploads = await rebuildFromNothing(repoDir, cli, emulator, token, projects, remoteCache);
+
   return {
     fullUp,
     noopUp,
@@ -167,6 +197,8 @@ export async function pulumiRound(
     checkpointBytes,
     checkpointBytesAfterMigrations,
     checkpointBytesAfterNextRun,
+    onePackageFloor,
+    rebuildUploads,
     previewPhases,
     noopPhases,
   };
@@ -180,10 +212,107 @@ async function compactCheckpointBytes(cli: PulumiCli): Promise<number> {
   return Buffer.byteLength(JSON.stringify(JSON.parse((await cli.ok(['stack', 'export', ...LOCAL])).stdout)));
 }
 
-/** How many builds build.mjs has logged in this CLI's build cache (one line per build in builds.ndjson). */
+/**
+ * How many builds really ran in this CLI's work copy: build.mjs logs one line per build that was not a cache hit in
+ * `<copy>/.turbo/builds.ndjson` (no file: none ran).
+ */
 function buildsRun(cli: PulumiCli): number {
-  const file = join(cli.env.BUILD_CACHE_DIR as string, 'builds.ndjson');
+  const file = join(cli.cwd, '.turbo', 'builds.ndjson');
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+
+/** `up` on the local stack, which must create resources (a first deploy). */
+async function upCreating(cli: PulumiCli): Promise<void> {
+  const result = await cli.ok(['up', '--yes', '--skip-preview', ...LOCAL]);
+  if (!/\b\d+ created\b/.test(result.stdout))
+    throw new Error(`pulumi up did not create the stack; its summary:\n${result.stdout.slice(-3000)}`);
+}
+
+/** Each app's Pages project, from the stack's outputs. */
+async function projectNames(cli: PulumiCli): Promise<Record<(typeof APPS)[number], string>> {
+  const apps = JSON.parse((await cli.ok(['stack', 'output', 'apps', '--json', ...LOCAL])).stdout) as Record<
+    string,
+    { projectName: string }
+  >;
+  return Object.fromEntries(
+    APPS.map((app) => {
+      const name = apps[app]?.projectName;
+      if (!name) throw new Error(`the stack has no Pages project for ${app}`);
+      return [app, name];
+    }),
+  ) as Record<(typeof APPS)[number], string>;
+}
+
+/**
+ * Builds are reproducible: with the sources unchanged, turbo's local cache and every app's output wiped, and each
+ * `<app>-deployment-build` replaced (its command runs again, as on another machine), every build really runs and
+ * gives the output already deployed, so the `up` makes no Pages deployment. Returns how many it made (expected 0).
+ * The `up` gets the remote cache's variables, so these builds also fill it.
+ */
+async function rebuildFromNothing(
+  repoDir: string,
+  cli: PulumiCli,
+  emulator: Emulated,
+  token: string,
+  projects: Record<(typeof APPS)[number], string>,
+  remoteCache: TurboCacheServer['env'],
+): Promise<number> {
+  const exported = JSON.parse((await cli.ok(['stack', 'export', ...LOCAL])).stdout) as {
+    deployment: { resources: { urn: string }[] };
+  };
+  const builds = exported.deployment.resources.map((r) => r.urn).filter((urn) => urn.endsWith('-deployment-build'));
+  if (builds.length !== APPS.length) throw new Error(`expected ${APPS.length} build steps in the state: ${builds}`);
+  rmSync(join(repoDir, '.turbo', 'cache'), { recursive: true, force: true });
+  for (const app of APPS) rmSync(join(repoDir, 'packages', app, '.svelte-kit'), { recursive: true, force: true });
+  const cf = new Cloudflare({ apiToken: token, baseURL: emulator.url, maxRetries: 0 });
+  const deployments = async () => {
+    let total = 0;
+    for (const app of APPS) {
+      for await (const _ of cf.pages.projects.deployments.list(projects[app], { account_id: emulator.accountId }))
+        total++;
+    }
+    return total;
+  };
+  const before = await deployments();
+  const buildsBefore = buildsRun(cli);
+  Object.assign(cli.env, remoteCache);
+  let result: Awaited<ReturnType<PulumiCli['ok']>>;
+  try {
+    result = await cli.ok(['up', '--yes', '--skip-preview', ...builds.flatMap((urn) => ['--replace', urn]), ...LOCAL]);
+  } finally {
+    for (const name of Object.keys(remoteCache)) delete cli.env[name];
+  }
+  const rebuilt = buildsRun(cli) - buildsBefore;
+  if (rebuilt !== APPS.length)
+    throw new Error(`the forced rebuild ran ${rebuilt} builds, not ${APPS.length}:\n${result.stdout.slice(-3000)}`);
+  const uploads = (await deployments()) - before;
+  const steps = result.stdout.match(/\b\w+-deployment-upload\b/g) ?? [];
+  log(`forced rebuild from nothing: ${uploads} new Pages deployment(s); upload steps named in the output: ${steps}`);
+  return uploads;
+}
+
+/**
+ * Promotion: a new stack (`local`, in another work copy whose `.turbo` is empty, with its own state and emulator)
+ * deployed with the remote cache another copy filled. Its `up` is timed; it must restore every build, so the number
+ * of builds that really ran is returned beside it (expected 0: no `.turbo/builds.ndjson`).
+ */
+export async function promoteUp(
+  repoDir: string,
+  stateDir: string,
+  toolchain: Toolchain,
+  emulator: Emulated,
+  token: string,
+  remoteCache: TurboCacheServer['env'],
+): Promise<{ seconds: number; builds: number }> {
+  if (existsSync(join(repoDir, '.turbo'))) throw new Error(`the promoted stack's work copy has a .turbo already`);
+  const cli = new PulumiCli(repoDir, stateDir, toolchain);
+  Object.assign(cli.env, remoteCache);
+  await cli.initStackOnEmulator('local', emulator, { token });
+  const seconds = await timed('pulumi up (new stack, builds from the remote cache)', () => upCreating(cli));
+  await expectSitesServed(emulator.port);
+  const builds = buildsRun(cli);
+  if (builds > 0) log(`promotion: ${builds} build(s) ran instead of coming from the remote cache`);
+  return { seconds, builds };
 }
 
 /**
@@ -213,7 +342,7 @@ function readProgramMarks(file: string): ProgramMarks {
 
 /** Each of the four sites answers: the timed deploy really built and uploaded them. */
 async function expectSitesServed(port: number): Promise<void> {
-  for (const pkg of ['space', 'io', 'agency', 'ltd']) {
+  for (const pkg of APPS) {
     const page = await getByHost(port, `createsomething-${pkg}.pages.localhost`);
     if (page.status !== 200) throw new Error(`after the full deploy, ${pkg} answered ${page.status}`);
   }

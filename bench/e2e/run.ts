@@ -1,16 +1,19 @@
 // pnpm bench:e2e: the real Pulumi engine against the local emulator, side by side with a hand-run deploy.
 // One round (a full Pulumi deploy, a hand-run deploy of the same four apps, a no-op up, a preview, a one-package
-// change, a bindings-only change, 20 added migrations, the empty-program floor) takes a few minutes on a 2-core
+// change and its floor, a bindings-only change, 20 added migrations, a forced rebuild from nothing, a new stack
+// promoted from a warm remote cache, the empty-program floor, the build floor) takes several minutes on a 2-core
 // machine, mostly SvelteKit builds. BENCH_E2E_RUNS rounds (default 3);
 // medians are printed with the targets.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../packages/cloudflare-emulator/src/index.ts';
+import { startTurboCacheServer } from '../../scripts/lib/turbo-cache-server';
 import { findToolchain } from '../../test/e2e/support/pulumi-cli';
-import { makeWorkCopy } from '../../test/e2e/support/work-copy';
+import { makeWorkCopy, REPO_ROOT } from '../../test/e2e/support/work-copy';
 import { handRunBaseline } from './baseline';
-import { emptyProgramPreview, type PulumiTimes, pulumiRound, withoutWorkers } from './pulumi-side';
+import { buildFloor } from './floors';
+import { emptyProgramPreview, IO_PAGE, type PulumiTimes, promoteUp, pulumiRound, withoutWorkers } from './pulumi-side';
 import { printTable, type Round } from './report';
 import { loadAverage, log } from './timing';
 
@@ -58,14 +61,30 @@ async function main(): Promise<void> {
     log(`round ${round + 1} of ${RUNS}`);
     const baseline = () =>
       onFreshSetup('baseline', (repoDir, _scratch, emulator) => handRunBaseline(repoDir, PACKAGES, emulator, TOKEN));
-    const pulumi = () =>
-      onFreshSetup('pulumi', (repoDir, scratch, emulator) => {
+    // The Pulumi side, then a new stack promoted from the remote cache its forced rebuild filled: the local stack in
+    // another fresh work copy (empty .turbo) with its own state and emulator, io's page as the first copy deployed it.
+    // The build floor goes right before the full deploy it is the floor of: the shared machine's load drifts.
+    const pulumi = async () => ({
+      buildFloor: await onFreshSetup('build-floor', (repoDir) => buildFloor(repoDir)),
+      ...(await onFreshSetup('pulumi', async (repoDir, scratch, emulator) => {
         withoutWorkers(repoDir);
-        return pulumiRound(repoDir, join(scratch, 'state'), ready, emulator, TOKEN, round);
-      });
+        const cache = await startTurboCacheServer(REPO_ROOT, join(scratch, 'turbo-remote-cache'));
+        try {
+          const times = await pulumiRound(repoDir, join(scratch, 'state'), ready, emulator, TOKEN, round, cache.env);
+          const promoted = await onFreshSetup('promote', (promoteDir, promoteScratch, promoteEmulator) => {
+            withoutWorkers(promoteDir);
+            copyFileSync(join(repoDir, IO_PAGE), join(promoteDir, IO_PAGE));
+            return promoteUp(promoteDir, join(promoteScratch, 'state'), ready, promoteEmulator, TOKEN, cache.env);
+          });
+          return { ...times, promoteUp: promoted.seconds, promoteBuilds: promoted.builds };
+        } finally {
+          await cache.stop();
+        }
+      })),
+    });
     // Alternate which side goes first, so a slow patch of the shared machine does not always hit the same one.
     let baselineSeconds: number;
-    let times: PulumiTimes;
+    let times: PulumiTimes & { buildFloor: number; promoteUp: number; promoteBuilds: number };
     if (round % 2 === 0) {
       times = await pulumi();
       baselineSeconds = await baseline();
