@@ -362,17 +362,18 @@ describe('build.mjs and upload.mjs (on turbo)', () => {
 
   it('turbo alone would build one package twice at once in one folder: why build-lock.mjs exists', async () => {
     const repo = fakeRepo();
-    root = repo.root;
-    writeFileSync(join(root, 'packages', 'site', 'build.cjs'), buildScript(root, "'hello'", 800));
+    const dir = repo.root;
+    root = dir;
+    writeFileSync(join(dir, 'packages', 'site', 'build.cjs'), buildScript(dir, "'hello'", 800));
     const { turboBinary } = await import('../../infra/commands/turbo.mjs');
     const turbo = () =>
-      promisify(execFile)(turboBinary(root), ['run', 'build', '--filter=site', '--skip-infer'], {
-        cwd: root,
+      promisify(execFile)(turboBinary(dir), ['run', 'build', '--filter=site', '--skip-infer'], {
+        cwd: dir,
         env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
       });
     await Promise.all([turbo(), turbo()]);
     // Both missed the cache and ran the build, writing the same .svelte-kit/cloudflare at the same time.
-    expect(builds(root)).toBe(2);
+    expect(builds(dir)).toBe(2);
   });
 
   it('a build step killed outright (SIGKILL, as a killed pulumi up) leaves no build running', async () => {

@@ -246,6 +246,7 @@ const fileEdits: [path: string, sees: string[], ignored?: 'ignored'][] = [
   ['packages/alpha/.svelte-kit/cloudflare/_worker.js', []],
   ['packages/alpha/.svelte-kit/generated/server/internal.js', []],
   ['packages/alpha/.turbo/turbo-build.log', []],
+  ['packages/alpha/build/index.js', []],
   ['packages/alpha/src/lib/dist/x.ts', ['alpha'], 'ignored'],
   ['packages/alpha/.wrangler/state/d1.sqlite', []],
   ['packages/alpha/debug.log', ['alpha'], 'ignored'],
