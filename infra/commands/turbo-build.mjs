@@ -110,10 +110,15 @@ function recordBuild(root, { package: packageDir, inputHash, startTime, endTime 
 }
 
 function lastLines(file) {
-  return readFileSync(file, 'utf8')
-    .trimEnd()
-    .split('\n')
-    .slice(-LOG_TAIL_LINES)
-    .map((line) => `  | ${line}`)
-    .join('\n');
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const tail = lines.slice(-LOG_TAIL_LINES);
+  // turbo reads a build's stdout and stderr apart, so on a loaded machine an error (stderr) can land in its log above
+  // progress lines (stdout) written before it: error lines above the tail are repeated first, so the message names
+  // what failed either way.
+  const earlierErrors = lines
+    .slice(0, -LOG_TAIL_LINES)
+    .filter((line) => /error|failed|exception/i.test(line))
+    .slice(-10);
+  const shown = earlierErrors.length > 0 ? [...earlierErrors, '...'] : [];
+  return [...shown, ...tail].map((line) => `  | ${line}`).join('\n');
 }

@@ -382,7 +382,7 @@ describe('build.mjs and upload.mjs (on turbo)', () => {
     const pidFile = join(root, 'build.pid');
     writeFileSync(
       join(root, 'packages', 'site', 'build.cjs'),
-      `require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 20000);\n`,
+      `require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 60000);\n`,
     );
     const child = spawn('node', [join(root, 'infra', 'commands', 'build.mjs')], {
       cwd: root,
@@ -402,7 +402,8 @@ describe('build.mjs and upload.mjs (on turbo)', () => {
         return false;
       }
     };
-    for (let waited = 0; alive() && waited < 5000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    // Turbo stops its tasks when told to; on a loaded machine that takes a few seconds, well short of the build's minute.
+    for (let waited = 0; alive() && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     expect(alive()).toBe(false);
   });
 
