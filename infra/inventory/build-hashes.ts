@@ -24,7 +24,13 @@ export function readBuildHashes(rootDir: string, env: NodeJS.ProcessEnv = proces
   const withoutRemote = Object.fromEntries(
     Object.entries(env).filter(([name]) => !REMOTE_CACHE_VARIABLES.includes(name)),
   );
-  const result = spawnSync(turboBinary(rootDir), ['run', 'build', '--dry=json', ...TURBO_FLAGS], {
+  let turbo: string;
+  try {
+    turbo = turboBinary(rootDir);
+  } catch (error) {
+    throw new RunError((error as Error).message);
+  }
+  const result = spawnSync(turbo, ['run', 'build', '--dry=json', ...TURBO_FLAGS], {
     cwd: rootDir,
     env: { ...withoutRemote, ...TURBO_QUIET },
     encoding: 'utf8',

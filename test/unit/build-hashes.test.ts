@@ -334,6 +334,12 @@ describe("the build-input hash (turbo's, the deployment trigger)", () => {
     expect(plain.get('packages/alpha')).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('a checkout without turbo installed says to run pnpm install, before anything else', () => {
+    const root = makeRepo('committed');
+    rmSync(join(root, 'node_modules', 'turbo'));
+    expect(() => scanInventory(root)).toThrow(/turbo is not installed in .*: run pnpm install/);
+  });
+
   it('an app whose folder is not a workspace package is named, with the fix', () => {
     const root = makeRepo('committed', {
       ...baseRepo,
