@@ -384,7 +384,8 @@ describe('build.mjs and upload.mjs (on turbo)', () => {
       join(root, 'packages', 'site', 'build.cjs'),
       `require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 60000);\n`,
     );
-    const child = spawn('node', [join(root, 'infra', 'commands', 'build.mjs')], {
+    // The node binary itself: `node` on PATH may be a shell wrapper (node_modules/.bin/node), whose death is not build.mjs's.
+    const child = spawn(process.execPath, [join(root, 'infra', 'commands', 'build.mjs')], {
       cwd: root,
       env: commandEnv(root, 'packages/site'),
       stdio: 'ignore',
