@@ -44,16 +44,23 @@ export const TURBO_QUIET = {
 };
 
 /**
- * `[command, args]` that run `binary args` so that it gets SIGTERM when the calling process dies, however it dies
- * (Linux's parent-death signal, set by util-linux's `setpriv`; elsewhere, or without setpriv, as is). Turbo runs each
- * task in a process group of its own, so a `pulumi up` killed with SIGKILL (its whole process group) would leave the
- * Vite builds running, orphaned, still writing into the packages; on SIGTERM turbo stops its tasks before it exits.
+ * `[command, args]` that run `binary args` in a session of its own, getting SIGTERM when the calling process dies,
+ * however it dies (Linux's parent-death signal; util-linux's `setpriv` and `setsid`; elsewhere, or without them, as
+ * is). Turbo runs each task in a process group of its own, and stops them on SIGTERM, but not when it is killed
+ * outright: a `pulumi up` killed with SIGKILL (its process group, build.mjs and turbo with it) left the Vite builds
+ * running, orphaned, still writing into the packages. Out of the caller's group, turbo outlives that kill just long
+ * enough to hear of it and stop its tasks.
  */
 export function dyingWithCaller(binary, args) {
   if (process.platform !== 'linux') return [binary, args];
-  const setpriv = (process.env.PATH ?? '')
-    .split(delimiter)
-    .map((dir) => join(dir, 'setpriv'))
-    .find((path) => existsSync(path));
-  return setpriv ? [setpriv, ['--pdeathsig', 'TERM', binary, ...args]] : [binary, args];
+  const find = (name) =>
+    (process.env.PATH ?? '')
+      .split(delimiter)
+      .map((dir) => join(dir, name))
+      .find((path) => existsSync(path));
+  const setpriv = find('setpriv');
+  const setsid = find('setsid');
+  // setpriv sets the signal and execs setsid, which (not being a group leader) starts the session and execs turbo
+  // without a fork: the signal stays set.
+  return setpriv && setsid ? [setpriv, ['--pdeathsig', 'TERM', setsid, binary, ...args]] : [binary, args];
 }

@@ -112,32 +112,45 @@ describe.runIf(ready)('guards between a merge and production, on a protected pro
       child.on('exit', (code) => resolve(code));
     });
     const started = Date.now();
-    // Killed mid-run: once the databases exist and the builds are running (each holds its package's build lock while
-    // turbo runs), a second later so the quick steps around them have saved, before any upload could start.
+    // Killed mid-build: once the databases and the Pages projects exist (a create in flight when the kill lands
+    // leaves a resource the state does not know, which the next up then fails to create again; that is another
+    // failure than the one this case is about) and the builds are running (each holds its package's build lock while
+    // turbo runs), two seconds later so the quick steps around them have saved. The builds take 15 s or more, so no
+    // upload can have started.
     const building = () => APPS.some((app) => existsSync(join(copy.dir, 'packages', app, '.turbo', 'infra.lock')));
+    const count = async (list: AsyncIterable<unknown>) => {
+      let n = 0;
+      for await (const _ of list) n++;
+      return n;
+    };
     for (;;) {
-      let databases = 0;
-      for await (const _ of cf.d1.database.list({ account_id: emulator.accountId })) databases++;
-      if (lockFiles().length > 0 && databases === APPS.length && building()) break;
-      if (Date.now() - started > 300_000) throw new Error('the up never got as far as creating the databases');
+      const databases = await count(cf.d1.database.list({ account_id: emulator.accountId }));
+      const projects = await count(cf.pages.projects.list({ account_id: emulator.accountId }));
+      if (lockFiles().length > 0 && databases === APPS.length && projects === APPS.length && building()) break;
+      if (Date.now() - started > 300_000) throw new Error('the up never got as far as creating the Pages projects');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     process.kill(-(child?.pid as number), 'SIGKILL');
     expect(await exited).toBeNull();
     timings.push(`killed after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(lockFiles()).toHaveLength(1);
     // Nothing of the killed run lives on: the engine's plugins run in process groups of their own, and the project's
-    // provider plugin leaves once its engine is gone (infra/provider/main.cjs).
+    // provider plugin leaves once its engine is gone (infra/provider/main.cjs). Upstream's command plugin outlives its
+    // engine until the commands it started end: the builds run to their end (each holding its package's build lock,
+    // so nothing else writes that package meanwhile), then they and the plugin are gone. Four builds at once on two
+    // cores take up to about 30 s here.
     const survivors = async () => {
       const listed = await new Promise<string>((resolve) =>
         execFile('ps', ['-eo', 'pid=,args='], (_error, stdout) => resolve(stdout)),
       );
       return listed.split('\n').filter((line) => line.includes(copy.dir));
     };
-    for (let waited = 0; (await survivors()).length > 0 && waited < 10_000; waited += 500)
+    const killedAt = Date.now();
+    for (let waited = 0; (await survivors()).length > 0 && waited < 60_000; waited += 500)
       await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await survivors()).toEqual([]);
+    timings.push(`its builds ended ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
 
     const locked = await cli.run(['up', '--yes', '--skip-preview', ...prod]);
     expect(locked.code).not.toBe(0);

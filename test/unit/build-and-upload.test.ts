@@ -376,7 +376,7 @@ describe('build.mjs and upload.mjs (on turbo)', () => {
     expect(builds(dir)).toBe(2);
   });
 
-  it('a build step killed outright (SIGKILL, as a killed pulumi up) leaves no build running', async () => {
+  it('a build step killed outright with its process group (SIGKILL, as a killed pulumi up) leaves no build running', async () => {
     const repo = fakeRepo();
     root = repo.root;
     const pidFile = join(root, 'build.pid');
@@ -389,11 +389,12 @@ describe('build.mjs and upload.mjs (on turbo)', () => {
       cwd: root,
       env: commandEnv(root, 'packages/site'),
       stdio: 'ignore',
+      detached: true,
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     while (!existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 50));
     const build = Number(readFileSync(pidFile, 'utf8'));
-    child.kill('SIGKILL');
+    process.kill(-(child.pid as number), 'SIGKILL');
     await exited;
     const alive = () => {
       try {
