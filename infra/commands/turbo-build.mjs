@@ -8,17 +8,15 @@ import { join } from 'node:path';
 import { buildEnvironment } from './build-env.mjs';
 import { hashTree } from './output-hash.mjs';
 import { escapingSymlinks, irregularEntries } from './tree-guard.mjs';
-import { dyingWithCaller, TURBO_FLAGS, TURBO_QUIET, turboBinary } from './turbo.mjs';
+import { dyingWithCaller, OUTPUT_DIR, TURBO_FLAGS, TURBO_QUIET, turboBinary } from './turbo.mjs';
 
-/** Where SvelteKit's Cloudflare adapter writes, relative to the app: turbo.json's `outputs`, what is uploaded. */
-export const OUTPUT_DIR = '.svelte-kit/cloudflare';
 /** Lines of a failed build's log repeated in the error: enough for Vite's or Svelte's message and its location. */
 const LOG_TAIL_LINES = 40;
 
 export class BuildError extends Error {}
 
 /**
- * Runs `turbo run build --filter=<package>` and returns `{ outputHash, reused, outputDir }`: `reused` when turbo
+ * Runs `turbo run build --filter=<package>` and returns `{ outputHash, reused }`: `reused` when turbo
  * restored the output from a cache instead of running the build. Throws a BuildError that says what to fix when a
  * symlink leaves the package, when the sources no longer have the hash `inputHash` the plan was made with, when the
  * build fails (with its log's last lines), or when the output is not regular files.
@@ -82,7 +80,7 @@ export function buildWithTurbo({ root, packageDir, inputHash, env }) {
     throw new BuildError(
       `the build output holds entries that are not regular files (an upload sends regular files only): ${irregular.map((p) => join(outputDir, p)).join(', ')}`,
     );
-  return { outputHash: hashTree(outputDir), reused, outputDir };
+  return { outputHash: hashTree(outputDir), reused };
 }
 
 /**

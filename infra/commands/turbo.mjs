@@ -26,6 +26,13 @@ export function turboBinary(rootDir) {
 }
 
 /**
+ * Where every app's build writes its Pages output, relative to the app: where SvelteKit's Cloudflare adapter writes,
+ * turbo.json's `outputs` (what turbo caches and restores), what is uploaded, and what an app's wrangler config must
+ * name as `pages_build_output_dir`.
+ */
+export const OUTPUT_DIR = '.svelte-kit/cloudflare';
+
+/**
  * Flags of every turbo call: no search for another turbo, no framework inference (a SvelteKit app would otherwise
  * hash and pass every `PUBLIC_*` variable of the caller's shell; a build gets the variables its package declares in
  * its turbo.json `env`, and only those).

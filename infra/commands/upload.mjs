@@ -13,7 +13,8 @@ import { withBuildLock } from './build-lock.mjs';
 import { withoutCloudflareCredentials } from './credentials.mjs';
 import { hashTree } from './output-hash.mjs';
 import { irregularEntries } from './tree-guard.mjs';
-import { BuildError, buildWithTurbo, OUTPUT_DIR } from './turbo-build.mjs';
+import { OUTPUT_DIR } from './turbo.mjs';
+import { BuildError, buildWithTurbo } from './turbo-build.mjs';
 
 const required = [
   'PACKAGE_DIR',

@@ -2,14 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { RunError } from '@pulumi/pulumi';
 import { type DeclaredBinding, readConfigBindings } from '../bindings';
+import { OUTPUT_DIR } from '../commands/turbo.mjs';
 import { migrationNameProblems, orderMigrations } from '../plan/migrations';
 import { sha256 } from '../plan/sha256';
 import type { AppSource, Inventory, MigrationFile, WorkerSource } from '../plan/types';
 import { buildHashOf, readBuildHashes } from './build-hashes';
 import { readWranglerConfig, requireCompatibilityDate, type WranglerConfig } from './wrangler-config';
-
-/** Where every app's build writes its Pages output, relative to the app: the build output turbo.json caches. */
-export const PAGES_OUTPUT_DIR = '.svelte-kit/cloudflare';
 
 /**
  * Reads what the repository holds: every `packages/<name>/` whose wrangler config has `pages_build_output_dir` is an
@@ -24,9 +22,9 @@ export function scanInventory(rootDir: string, { withHashes = true } = {}): Inve
     const app = readWranglerConfig(dir);
     const buildOutputDir = app?.config.pages_build_output_dir;
     if (!app || !buildOutputDir) return [];
-    if (buildOutputDir.replace(/^\.\//, '').replace(/\/+$/, '') !== PAGES_OUTPUT_DIR)
+    if (buildOutputDir.replace(/^\.\//, '').replace(/\/+$/, '') !== OUTPUT_DIR)
       throw new RunError(
-        `${app.path}: pages_build_output_dir is ${JSON.stringify(buildOutputDir)}; infra builds every app with turbo, whose cache keeps "${PAGES_OUTPUT_DIR}" (turbo.json outputs, where SvelteKit's Cloudflare adapter writes). Set it to "${PAGES_OUTPUT_DIR}".`,
+        `${app.path}: pages_build_output_dir is ${JSON.stringify(buildOutputDir)}; infra builds every app with turbo, whose cache keeps "${OUTPUT_DIR}" (turbo.json outputs, where SvelteKit's Cloudflare adapter writes). Set it to "${OUTPUT_DIR}".`,
       );
     return [{ name, dir, app, workers: findWorkers(join(dir, 'workers')) }];
   });
