@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REMOTE_CACHE_VARIABLES } from '../../infra/commands/turbo.mjs';
 import { REPO_ROOT } from '../../test/e2e/support/work-copy';
 import type { Emulated } from './baseline';
 import { exec } from './exec';
@@ -20,7 +21,7 @@ export async function turboBuild(
   expect: 'build' | 'restore' = 'build',
 ): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, TURBO_TELEMETRY_DISABLED: '1' };
-  for (const name of ['TURBO_API', 'TURBO_TEAM', 'TURBO_TOKEN', 'TURBO_REMOTE_CACHE_READ_ONLY']) delete env[name];
+  for (const name of REMOTE_CACHE_VARIABLES) delete env[name];
   const args = ['run', 'build', '--framework-inference=false', '--output-logs=errors-only', ...filters];
   const { stdout } = await exec(join(repoDir, 'node_modules', '.bin', 'turbo'), args, { cwd: repoDir, env });
   // biome-ignore lint/suspicious/noControlCharactersInRegex: turbo's colour codes, removed before reading its summary
